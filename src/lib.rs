@@ -1,2 +1,3 @@
+pub mod diag;
 pub mod facts;
 pub mod yaml;

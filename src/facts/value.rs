@@ -60,8 +60,7 @@ pub fn format_number(n: f64) -> String {
     if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else if n.is_finite() && n.abs() >= 1e15 {
-        let s = format!("{n:e}");
-        s.replace("e", "e")
+        format!("{n:e}")
     } else {
         format!("{n}")
     }
