@@ -72,12 +72,15 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
             // The library's Display may append its own position or a snippet; keep the
             // first line, the position is reported separately.
             let full = err.to_string();
-            let message = full
-                .lines()
-                .next()
-                .unwrap_or("invalid YAML")
-                .trim()
-                .to_string();
+            let mut message = full.lines().next().unwrap_or("invalid YAML").trim();
+            // Drop the library's own "error: line N column M:" prefix; the position is kept apart.
+            message = message.strip_prefix("error: ").unwrap_or(message);
+            if message.starts_with("line ")
+                && let Some(idx) = message.find(": ")
+            {
+                message = &message[idx + 2..];
+            }
+            let message = message.to_string();
             Err(YamlError { message, pos })
         }
     }

@@ -1203,7 +1203,10 @@ impl Loader {
         if self.errors.is_empty() {
             Ok(self.pack)
         } else {
-            self.errors.sort();
+            self.errors.sort_by(|a, b| {
+                (&a.file, a.line, a.column, &a.message)
+                    .cmp(&(&b.file, b.line, b.column, &b.message))
+            });
             self.errors.dedup();
             Err(self.errors)
         }
