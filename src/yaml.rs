@@ -55,7 +55,10 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
             pos: Pos { line: 1, column: 1 },
         });
     }
-    match serde_saphyr::from_str::<Option<Node>>(text) {
+    // YAML 1.2 booleans only: `no` (Norway, a test named "no") stays a string.
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    match serde_saphyr::from_str_with_options::<Option<Node>>(text, options) {
         Ok(Some(node)) => Ok(node),
         Ok(None) => Ok(Node {
             value: NodeValue::Null,
@@ -263,6 +266,20 @@ mod tests {
             ));
         }
         assert!(parse(&bomb).is_err());
+    }
+
+    #[test]
+    fn only_yaml_1_2_booleans() {
+        let n = parse("a: no\nb: yes\nc: true\nd: False\n").unwrap();
+        assert_eq!(n.get("a").unwrap().value, NodeValue::Str("no".into()));
+        assert_eq!(n.get("b").unwrap().value, NodeValue::Str("yes".into()));
+        assert_eq!(n.get("c").unwrap().value, NodeValue::Bool(true));
+        assert_eq!(n.get("d").unwrap().value, NodeValue::Bool(false));
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        assert!(parse("a: 1\na: 2\n").is_err());
     }
 
     #[test]
