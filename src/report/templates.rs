@@ -1,7 +1,13 @@
 //! Templates: embedded in the binary, strict about undefined values, escaping HTML by
-//! default for `.html` templates. A user's own template (`--template`) is loaded the same way.
+//! default for `.html` templates. A user's own template (`--template`) is loaded the same way
+//! and sees the same context: `report` (the report model), `msg` (the words of the chosen
+//! language, see i18n.rs) and `lang` (its code).
 
-use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use super::i18n;
+use super::model::Report;
+use super::untrusted;
+use minijinja::value::{Kwargs, Value};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_templates.rs"));
 
@@ -25,6 +31,10 @@ pub fn environment() -> Environment<'static> {
         env.set_syntax(syntax);
     }
     for (path, text) in EMBEDDED_TEMPLATES {
+        // Message catalogues (i18n/*.yaml) are data, not templates.
+        if !(path.ends_with(".j2") || path.ends_with(".jinja")) {
+            continue;
+        }
         let name = path.trim_start_matches("templates/");
         if let Err(e) = env.add_template(name, text) {
             // Embedded templates are tested; a broken one is a build defect, reported once.
@@ -33,7 +43,135 @@ pub fn environment() -> Environment<'static> {
     }
     env.add_filter("md_cell", md_cell);
     env.add_filter("show", show);
+    env.add_filter("markdown", markdown);
+    env.add_filter("fill", fill);
+    env.add_function("deadlines", deadlines);
     env
+}
+
+/// A template to render: one of ours by name, or a user's own (`--template`).
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    Builtin(&'a str),
+    /// The name shown in errors (the path as the user gave it) and the text.
+    User {
+        name: &'a str,
+        text: &'a str,
+    },
+}
+
+/// Render the report through a template in a language (`en`, `fr`, ...).
+pub fn render(report: &Report, source: Source<'_>, lang: &str) -> Result<String, String> {
+    let msg = i18n::catalogue(lang)?;
+    let mut env = environment();
+    let name = match source {
+        Source::Builtin(name) => name.to_string(),
+        Source::User { name, text } => {
+            // A user's file named like one of ours must not replace it: it may extend it.
+            let name = if env.get_template(name).is_ok() {
+                format!("./{name}")
+            } else {
+                name.to_string()
+            };
+            env.add_template_owned(name.clone(), text.to_string())
+                .map_err(|e| describe_error(&e))?;
+            name
+        }
+    };
+    let tmpl = env.get_template(&name).map_err(|e| describe_error(&e))?;
+    tmpl.render(minijinja::context! {
+        report => Value::from(minijinja::value::Serde(report)),
+        msg => Value::from(minijinja::value::Serde(&msg)),
+        lang => lang,
+    })
+    .map_err(|e| describe_error(&e))
+}
+
+/// Untrusted Markdown (a description, a model card section) as sanitised HTML. Marked safe
+/// so the HTML escaper leaves the sanitised markup alone; only for HTML templates.
+fn markdown(text: String) -> Value {
+    Value::from_safe_string(untrusted::markdown_to_safe_html(&text))
+}
+
+/// Fill a message's `{name}` placeholders: `msg.assumptions.intro | fill(source=s.source)`.
+/// Named, not positional, because word order differs between languages. A placeholder
+/// without a value, or a value without a placeholder, is an error (templates are strict).
+fn fill(text: String, kwargs: Kwargs) -> Result<String, Error> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let end = after.find('}').filter(|&end| {
+            let name = &after[..end];
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        match end {
+            Some(end) => {
+                let value: Value = kwargs.get(&after[..end])?;
+                out.push_str(&value.to_string());
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    kwargs.assert_all_used()?;
+    Ok(out)
+}
+
+/// The coming deadlines of one system: its obligations, and the classifications (tier or
+/// GPAI status) that apply only from a date after `as_of`, sorted by date then provision.
+/// Dates are ISO `YYYY-MM-DD`, so comparing the text compares the dates.
+fn deadlines(system: Value, as_of: Value) -> Result<Value, Error> {
+    #[derive(serde::Serialize, PartialEq, Eq, PartialOrd, Ord)]
+    struct Deadline {
+        date: String,
+        id: String,
+        title: String,
+        kind: &'static str,
+    }
+    let as_of = as_of.to_string();
+    let mut out = Vec::new();
+    for (list, kind) in [
+        ("obligations", "obligation"),
+        ("triggers", "classification"),
+    ] {
+        let items = system.get_attr(list)?;
+        let iter = items.try_iter().map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!("deadlines() expects a system with `{list}`"),
+            )
+        })?;
+        for item in iter {
+            if kind == "classification" {
+                let decides = item.get_attr("decides")?.to_string();
+                if !(decides.starts_with("tier:") || decides.starts_with("gpai:")) {
+                    continue;
+                }
+            }
+            let date = item.get_attr("applies_from")?;
+            if date.is_none() || date.is_undefined() {
+                continue;
+            }
+            let date = date.to_string();
+            if date > as_of {
+                out.push(Deadline {
+                    date,
+                    id: item.get_attr("id")?.to_string(),
+                    title: item.get_attr("title")?.to_string(),
+                    kind,
+                });
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(Value::from(minijinja::value::Serde(&out)))
 }
 
 /// Text safe inside a Markdown table cell: no pipes or line breaks that would break the row.
