@@ -171,6 +171,16 @@ struct Region {
 /// folder, code scanning wants them relative to the repository.
 pub fn render(report: &Report, pack: &Pack, base: &str) -> Result<String, serde_json::Error> {
     let mut rules: Vec<Descriptor> = pack.rules.iter().map(pack_rule).collect();
+    // A trigger always comes from a pack rule, but the report may have been decided with
+    // another pack than the one given here: declare such rules from the trigger itself, so
+    // every result names a declared rule.
+    for s in &report.systems {
+        for t in &s.triggers {
+            if !rules.iter().any(|r| r.id == t.rule) {
+                rules.push(trigger_rule(t));
+            }
+        }
+    }
     for (id, short, full) in TOOL_RULES {
         rules.push(tool_rule(id, short, full, "warning"));
     }
@@ -516,6 +526,36 @@ fn pack_rule(r: &crate::decide::pack::Rule) -> Descriptor {
         help: Some(Help { text: help }),
         default_configuration: Configuration { level },
         properties: Some(Tags { tags }),
+    }
+}
+
+fn trigger_rule(t: &Trigger) -> Descriptor {
+    let mut help = t.summary.clone();
+    if !t.cites.is_empty() {
+        if !help.is_empty() {
+            help.push_str("\n\n");
+        }
+        help.push_str(&format!(
+            "Cites: {} (Regulation (EU) 2024/1689).",
+            t.cites.join(", ")
+        ));
+    }
+    Descriptor {
+        id: t.rule.clone(),
+        name: pascal(&t.title),
+        short_description: some_text(&t.title),
+        full_description: some_text(if t.summary.is_empty() {
+            &t.title
+        } else {
+            &t.summary
+        }),
+        help: (!help.trim().is_empty()).then_some(Help { text: help }),
+        default_configuration: Configuration {
+            level: trigger_level(t, Tier::MinimalRisk),
+        },
+        properties: Some(Tags {
+            tags: vec!["eu-ai-act".to_string(), t.status.as_str().to_string()],
+        }),
     }
 }
 

@@ -42,6 +42,8 @@ pub fn environment() -> Environment<'static> {
         }
     }
     env.add_filter("md_cell", md_cell);
+    env.add_filter("md_text", md_text);
+    env.add_filter("md_code", md_code);
     env.add_filter("show", show);
     env.add_filter("markdown", markdown);
     env.add_filter("fill", fill);
@@ -179,6 +181,42 @@ fn md_cell(s: String) -> String {
     s.replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace(['\n', '\r'], " ")
+}
+
+/// Untrusted text (from a scanned file) as plain Markdown text: on one line, inside a table
+/// cell or not, with no emphasis, no link, no code span and no raw HTML. Markdown renderers
+/// differ in what HTML they let through; escaping it here does not depend on them.
+fn md_text(s: String) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Untrusted text inside a `code span`: nothing is interpreted there but a backtick ends
+/// it, a line break breaks the row, and GitHub tables split cells on `|` even in code.
+fn md_code(s: String) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .map(|c| match c {
+            '`' => "'".to_string(),
+            '\n' => " ".to_string(),
+            '|' => "\\|".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// A fact value as a person reads it: `true`, `3.1e24`, `provider, deployer`.
