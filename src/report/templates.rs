@@ -46,6 +46,7 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("md_code", md_code);
     env.add_filter("show", show);
     env.add_filter("markdown", markdown);
+    env.add_filter("code_spans", code_spans);
     env.add_filter("fill", fill);
     env.add_function("deadlines", deadlines);
     env
@@ -93,6 +94,33 @@ pub fn render(report: &Report, source: Source<'_>, lang: &str) -> Result<String,
 /// so the HTML escaper leaves the sanitised markup alone; only for HTML templates.
 fn markdown(text: String) -> Value {
     Value::from_safe_string(untrusted::markdown_to_safe_html(&text))
+}
+
+/// A message for HTML: escaped, then each `backticked` part set as code. Messages are ours,
+/// but a filled-in value may come from a scanned file, so everything is escaped first; a
+/// stray backtick in such a value can only change what is shown as code.
+fn code_spans(text: String) -> Value {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, part) in text.split('`').enumerate() {
+        let odd = i % 2 == 1;
+        if odd {
+            out.push_str("<code>");
+        }
+        for c in part.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#x27;"),
+                c => out.push(c),
+            }
+        }
+        if odd {
+            out.push_str("</code>");
+        }
+    }
+    Value::from_safe_string(out)
 }
 
 /// Fill a message's `{name}` placeholders: `msg.assumptions.intro | fill(source=s.source)`.
@@ -255,4 +283,58 @@ pub fn describe_error(err: &minijinja::Error) -> String {
         source = s.source();
     }
     msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_str(template: &str, ctx: Value) -> Result<String, String> {
+        let mut env = environment();
+        env.add_template_owned("t.html.j2".to_string(), template.to_string())
+            .map_err(|e| describe_error(&e))?;
+        env.get_template("t.html.j2")
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| describe_error(&e))
+    }
+
+    #[test]
+    fn code_spans_escape_before_marking_code() {
+        let out = code_spans("run `aiact <x>` & see `a\"b".into()).to_string();
+        assert_eq!(
+            out,
+            "run <code>aiact &lt;x&gt;</code> &amp; see <code>a&quot;b</code>"
+        );
+        // An unmatched backtick sets the rest as code; tags always balance.
+        let out = code_spans("<script>alert(1)</script>".into()).to_string();
+        assert_eq!(out, "&lt;script&gt;alert(1)&lt;/script&gt;");
+    }
+
+    #[test]
+    fn fill_is_strict_about_placeholders() {
+        let ok = render_str(
+            "{{ 'In {where}, {n} x' | fill(where=w, n=2) }}",
+            minijinja::context! { w => "<b>" },
+        );
+        assert_eq!(ok.as_deref(), Ok("In &lt;b&gt;, 2 x"));
+        let missing = render_str("{{ 'In {where}' | fill(n=2) }}", minijinja::context! {});
+        assert!(missing.is_err(), "{missing:?}");
+        let unused = render_str(
+            "{{ 'In {where}' | fill(where=1, n=2) }}",
+            minijinja::context! {},
+        );
+        assert!(unused.is_err(), "{unused:?}");
+        // Braces that are not placeholders stay as written.
+        let plain = render_str("{{ 'a {} {not one} b' | fill() }}", minijinja::context! {});
+        assert_eq!(plain.as_deref(), Ok("a {} {not one} b"));
+    }
+
+    #[test]
+    fn md_text_leaves_no_markup_and_md_code_no_way_out() {
+        assert_eq!(
+            md_text("<img src=x> [a](javascript:x) *b* | c\nd `e`".into()),
+            "&lt;img src=x&gt; \\[a\\](javascript:x) \\*b\\* \\| c d \\`e\\`"
+        );
+        assert_eq!(md_code("a`b|c\nd\u{7}".into()), "a'b\\|c d");
+    }
 }
