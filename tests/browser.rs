@@ -22,6 +22,14 @@ static BROWSER: Mutex<()> = Mutex::new(());
 const MARKER: &str = "AIACT-PWNED";
 
 fn chromium() -> Option<PathBuf> {
+    let found = find_chromium();
+    if found.is_none() && std::env::var_os("AIACT_REQUIRE_BROWSER").is_some_and(|v| v == "1") {
+        panic!("AIACT_REQUIRE_BROWSER=1 but no chromium on PATH (apt-get install -y chromium)");
+    }
+    found
+}
+
+fn find_chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("AIACT_CHROMIUM") {
         return Some(PathBuf::from(p));
     }
