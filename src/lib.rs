@@ -1,3 +1,9 @@
+pub mod audit;
+pub mod cli;
+pub mod decide;
 pub mod diag;
+pub mod discover;
+pub mod extract;
 pub mod facts;
+pub mod report;
 pub mod yaml;

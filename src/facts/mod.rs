@@ -10,7 +10,6 @@ pub use value::Value;
 
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 /// Where a fact came from, in order of precedence (declared wins).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -57,7 +56,6 @@ pub struct Provenance {
     pub line: Option<u64>,
     pub column: Option<u64>,
     /// The text that was matched or the key that was read, short.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
@@ -100,12 +98,16 @@ pub struct Fact {
     #[serde(flatten)]
     pub provenance: Provenance,
     /// Why the value is what it is, where that is not obvious (a derivation, an assumption).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
 impl Fact {
-    pub fn new(id: impl Into<String>, value: Value, origin: Origin, provenance: Provenance) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        value: Value,
+        origin: Origin,
+        provenance: Provenance,
+    ) -> Self {
         Fact {
             id: id.into(),
             value,

@@ -1,0 +1,8 @@
+//! Report: render the report model. One module per output format.
+
+pub mod json;
+pub mod markdown;
+pub mod model;
+pub mod templates;
+
+pub use model::*;
