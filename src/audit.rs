@@ -149,10 +149,10 @@ pub fn decide(
     diagnostics.sort();
     diagnostics.dedup();
     Report {
-        schema_version: crate::report::model::SCHEMA_VERSION,
+        schema_version: crate::report::model::SCHEMA_VERSION.to_string(),
         tool: Tool {
-            name: "aiact",
-            version: env!("CARGO_PKG_VERSION"),
+            name: "aiact".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
         },
         as_of: opts.as_of,
         law: LawApplied {
@@ -231,8 +231,8 @@ pub fn decide_one(s: &SystemEvidence, pack: &Pack, law: Law, as_of: Date) -> Sys
         kind: s.kind.as_str().to_string(),
         description: s.description.clone(),
         role,
-        tier: out.tier.as_str().to_string(),
-        gpai: out.gpai.as_str().to_string(),
+        tier: out.tier,
+        gpai: out.gpai,
         triggers: out.triggers,
         obligations: out.obligations,
         open_questions: out.open_questions,

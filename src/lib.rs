@@ -3,6 +3,7 @@ pub mod cli;
 pub mod decide;
 pub mod diag;
 pub mod discover;
+pub mod docs;
 pub mod extract;
 pub mod facts;
 pub mod report;

@@ -43,8 +43,11 @@ struct Ev {
     v: Tri,
     /// Known facts that decided the value.
     known: BTreeSet<String>,
-    /// Unknown facts that kept it unknown.
+    /// Unknown facts that kept it unknown, read directly or through `rule:` references.
     missing: BTreeSet<String>,
+    /// Unknown facts reached only through `tier:` / `gpai:` references: the rules deciding
+    /// those levels ask for them in their own area, so this rule does not claim them.
+    level_missing: BTreeSet<String>,
     /// Rules it read.
     rules: BTreeSet<String>,
 }
@@ -55,6 +58,7 @@ impl Ev {
             v,
             known: BTreeSet::new(),
             missing: BTreeSet::new(),
+            level_missing: BTreeSet::new(),
             rules: BTreeSet::new(),
         }
     }
@@ -189,6 +193,21 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        if def.umbrella {
+            // A true child makes its parent true: `annex3.4.a: true` answers "is any Annex III
+            // area concerned?".
+            let prefix = format!("{id}.");
+            if let Some(child) = self.input.facts.iter().find(|f| {
+                f.id.starts_with(&prefix)
+                    && f.value == Value::Bool(true)
+                    && self.pack().fact(&f.id).is_some()
+            }) {
+                let mut f = child.clone();
+                f.note = Some(format!("from `{}: true`", child.id));
+                f.id = id.to_string();
+                return Some(f);
+            }
+        }
         def.assume.as_ref().map(|v| {
             Fact::new(id, v.clone(), Origin::Assumed, Provenance::default())
                 .with_note("not stated; the rule pack's assumption for a missing answer")
@@ -237,8 +256,10 @@ impl<'a> Ctx<'a> {
                 self.eval_fact("role", &test)
             }
             Condition::Rule(id) => self.rule_ev(id),
-            Condition::Tier(t) => self.or_of(&self.deciders(|d| *d == Decision::Tier(*t))),
-            Condition::Gpai(g) => self.or_of(&self.deciders(|d| gpai_matches(*g, d))),
+            Condition::Tier(t) => {
+                level_ev(self.or_of(&self.deciders(|d| *d == Decision::Tier(*t))))
+            }
+            Condition::Gpai(g) => level_ev(self.or_of(&self.deciders(|d| gpai_matches(*g, d)))),
             Condition::AsOf(cmp, d) => {
                 Ev::constant(Tri::from_bool(cmp.holds(self.input.as_of.cmp(d))))
             }
@@ -250,22 +271,17 @@ impl<'a> Ctx<'a> {
                 ev
             }
             Condition::FirstKnown(cs) => {
-                let mut missing = BTreeSet::new();
-                let mut rules = BTreeSet::new();
+                let mut out = Ev::constant(Tri::Unknown);
                 for c in cs {
                     let ev = self.eval(c);
                     if ev.v != Tri::Unknown {
                         return ev;
                     }
-                    missing.extend(ev.missing);
-                    rules.extend(ev.rules);
+                    out.missing.extend(ev.missing);
+                    out.level_missing.extend(ev.level_missing);
+                    out.rules.extend(ev.rules);
                 }
-                Ev {
-                    v: Tri::Unknown,
-                    known: BTreeSet::new(),
-                    missing,
-                    rules,
-                }
+                out
             }
         }
     }
@@ -640,6 +656,13 @@ fn value_matches(have: &Value, want: &Value) -> bool {
     }
 }
 
+/// The value of a tier or GPAI level read by another rule: its unknowns belong to the level.
+fn level_ev(mut ev: Ev) -> Ev {
+    let direct = std::mem::take(&mut ev.missing);
+    ev.level_missing.extend(direct);
+    ev
+}
+
 fn combine_all(evs: Vec<Ev>) -> Ev {
     let mut out = Ev::constant(Tri::True);
     let falses: Vec<&Ev> = evs.iter().filter(|e| e.v == Tri::False).collect();
@@ -656,6 +679,7 @@ fn combine_all(evs: Vec<Ev>) -> Ev {
         out.v = out.v.and(e.v);
         out.known.extend(e.known.iter().cloned());
         out.missing.extend(e.missing.iter().cloned());
+        out.level_missing.extend(e.level_missing.iter().cloned());
         out.rules.extend(e.rules.iter().cloned());
     }
     out
@@ -676,6 +700,7 @@ fn combine_any(evs: Vec<Ev>) -> Ev {
         out.v = out.v.or(e.v);
         out.known.extend(e.known.iter().cloned());
         out.missing.extend(e.missing.iter().cloned());
+        out.level_missing.extend(e.level_missing.iter().cloned());
         out.rules.extend(e.rules.iter().cloned());
     }
     out
@@ -720,19 +745,46 @@ impl QuestionSet {
     }
 
     fn finish(self, ctx: &Ctx) -> Vec<OpenQuestion> {
+        let mut items = self.items;
+        // A question whose precondition (`ask_if`) is still unknown waits: its precondition
+        // is asked first ("Is it used in employment?" before "Does it rank applicants?").
+        loop {
+            let mut added = Vec::new();
+            for (id, (area, rules, _)) in &items {
+                let Some(cond) = ctx.pack().fact(id).and_then(|d| d.ask_if.as_ref()) else {
+                    continue;
+                };
+                let pre = ctx.eval(cond);
+                if pre.v != Tri::Unknown {
+                    continue;
+                }
+                for m in pre.missing.iter().chain(pre.level_missing.iter()) {
+                    if !items.contains_key(m) && ctx.pack().fact(m).is_some() {
+                        added.push((m.clone(), (*area, rules.clone(), Vec::new())));
+                    }
+                }
+            }
+            if added.is_empty() {
+                break;
+            }
+            for (k, v) in added {
+                items.entry(k).or_insert(v);
+            }
+        }
         let mut out: Vec<(Area, usize, OpenQuestion)> = Vec::new();
-        let asked: BTreeSet<String> = self.items.keys().cloned().collect();
-        for (id, (area, rules, signals)) in self.items {
+        let asked: BTreeSet<String> = items.keys().cloned().collect();
+        for (id, (area, rules, signals)) in items {
             let Some(def) = ctx.pack().fact(&id) else {
                 continue;
             };
-            // A question is worth asking only where its precondition is not known false,
-            // and not before the questions its precondition itself still waits on.
             if let Some(cond) = &def.ask_if {
                 let pre = ctx.eval(cond);
-                if pre.v == Tri::False
-                    || (pre.v == Tri::Unknown && pre.missing.iter().any(|m| asked.contains(m)))
-                {
+                let waits = pre
+                    .missing
+                    .iter()
+                    .chain(pre.level_missing.iter())
+                    .any(|m| asked.contains(m));
+                if pre.v == Tri::False || (pre.v == Tri::Unknown && waits) {
                     continue;
                 }
             }

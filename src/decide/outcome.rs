@@ -5,7 +5,9 @@ use crate::facts::Fact;
 use jiff::civil::Date;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Tier {
     NotAiSystem,
@@ -31,7 +33,9 @@ impl Tier {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Gpai {
     None,
@@ -52,7 +56,7 @@ impl Gpai {
 }
 
 /// A rule that held and decided part of the outcome, with the facts behind it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Trigger {
     /// The provision (`annex3.4.a`).
     pub id: String,
@@ -64,6 +68,7 @@ pub struct Trigger {
     pub decides: String,
     pub cites: Vec<String>,
     pub status: SourceStatus,
+    #[schemars(with = "Option<String>")]
     pub applies_from: Option<Date>,
     /// Whether the provision applies on the as-of date.
     pub in_force: bool,
@@ -72,7 +77,7 @@ pub struct Trigger {
     pub evidence: Vec<Fact>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ObligationStatus {
     /// Applies on the as-of date.
@@ -93,12 +98,13 @@ impl ObligationStatus {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Obligation {
     /// A provision id (`art9`, `art50.1`, `art53.1.a`).
     pub id: String,
     pub title: String,
     pub summary: String,
+    #[schemars(with = "Option<String>")]
     pub applies_from: Option<Date>,
     pub status: ObligationStatus,
     pub source_status: SourceStatus,
@@ -111,7 +117,7 @@ pub struct Obligation {
 }
 
 /// A fact that is not known and would change an outcome.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct OpenQuestion {
     /// The fact id.
     pub id: String,
@@ -126,7 +132,7 @@ pub struct OpenQuestion {
     pub signals: Vec<Fact>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Outcome {
     pub tier: Tier,
     pub gpai: Gpai,

@@ -12,7 +12,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Where a fact came from, in order of precedence (declared wins).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     /// Written in an aiact.yaml manifest.
@@ -49,7 +51,9 @@ impl Origin {
 }
 
 /// Where in a file a fact was found.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 pub struct Provenance {
     /// Path relative to the scanned root, with `/` separators.
     pub file: Option<String>,
@@ -90,7 +94,7 @@ impl Provenance {
 }
 
 /// One fact about a system.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Fact {
     pub id: String,
     pub value: Value,

@@ -3,6 +3,7 @@
 pub mod json;
 pub mod markdown;
 pub mod model;
+pub mod schema;
 pub mod templates;
 
 pub use model::*;

@@ -1,7 +1,7 @@
 //! The report model: one structure that every renderer (JSON, Markdown, HTML, SARIF, JUnit,
 //! terminal) reads, so they can never disagree. Its JSON form is the public contract.
 
-use crate::decide::outcome::{Obligation, OpenQuestion, Trigger};
+use crate::decide::outcome::{Gpai, Obligation, OpenQuestion, Tier, Trigger};
 use crate::diag::Diagnostic;
 use crate::facts::Fact;
 use jiff::civil::Date;
@@ -10,10 +10,11 @@ use serde::Serialize;
 /// Bump the major part when a field changes meaning or disappears.
 pub const SCHEMA_VERSION: &str = "1.0.0";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
-    pub schema_version: &'static str,
+    pub schema_version: String,
     pub tool: Tool,
+    #[schemars(with = "String")]
     pub as_of: Date,
     pub law: LawApplied,
     pub rule_pack: RulePackInfo,
@@ -22,13 +23,13 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Tool {
-    pub name: &'static str,
-    pub version: &'static str,
+    pub name: String,
+    pub version: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LawApplied {
     /// `original` or `amended`.
     pub text: String,
@@ -37,7 +38,7 @@ pub struct LawApplied {
     pub chosen_by: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RulePackInfo {
     pub name: String,
     pub version: String,
@@ -46,7 +47,7 @@ pub struct RulePackInfo {
     pub extra_packs: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SystemReport {
     pub name: String,
     /// The system's folder, relative to the scanned root (`.` for the root).
@@ -56,8 +57,8 @@ pub struct SystemReport {
     pub kind: String,
     pub description: String,
     pub role: Vec<String>,
-    pub tier: String,
-    pub gpai: String,
+    pub tier: Tier,
+    pub gpai: Gpai,
     pub triggers: Vec<Trigger>,
     pub obligations: Vec<Obligation>,
     pub open_questions: Vec<OpenQuestion>,
@@ -67,7 +68,7 @@ pub struct SystemReport {
     pub findings: Vec<Finding>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingLevel {
     Error,
@@ -77,7 +78,7 @@ pub enum FindingLevel {
 
 /// Something a reviewer should look at that is not itself a classification: a conflict
 /// between sources, a signal that needs review.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     pub code: String,
     pub level: FindingLevel,

@@ -50,6 +50,7 @@ struct Loader {
 const TOP_KEYS: &[&str] = &["pack", "dates", "facts", "rules"];
 const FACT_KEYS: &[&str] = &[
     "id", "type", "question", "help", "cites", "area", "unit", "choices", "assume", "ask_if",
+    "umbrella",
 ];
 const RULE_KEYS: &[&str] = &[
     "id",
@@ -483,10 +484,23 @@ impl Loader {
             choices,
             assume: None,
             ask_if: None,
+            umbrella: false,
             order: self.fact_order,
             source: self.source(item),
         };
         self.fact_order += 1;
+        if let Some(u) = item.get("umbrella") {
+            match u.value {
+                NodeValue::Bool(b) if ty == FactType::Bool => def.umbrella = b,
+                _ => {
+                    self.err(
+                        u,
+                        "pack.type",
+                        format!("{what}: `umbrella` is true or false, on a bool fact"),
+                    );
+                }
+            }
+        }
         if let Some(a) = item.get("assume") {
             match convert_value(a, &def) {
                 Ok(v) => def.assume = Some(v),
@@ -1203,7 +1217,10 @@ impl Loader {
         if self.errors.is_empty() {
             Ok(self.pack)
         } else {
-            self.errors.sort();
+            self.errors.sort_by(|a, b| {
+                (&a.file, a.line, a.column, &a.message)
+                    .cmp(&(&b.file, b.line, b.column, &b.message))
+            });
             self.errors.dedup();
             Err(self.errors)
         }

@@ -69,7 +69,9 @@ impl FactType {
 }
 
 /// The questionnaire's order of areas, also the order of open questions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Area {
     Scope,
@@ -121,6 +123,9 @@ pub struct FactDef {
     pub assume: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ask_if: Option<Condition>,
+    /// The fact stands for "any of its sub-facts" (`annex3` for every Annex III point): a
+    /// false umbrella answers its sub-facts, a true sub-fact makes it true.
+    pub umbrella: bool,
     /// Position in the catalogue (file order), for a stable question order.
     #[serde(skip)]
     pub order: usize,
@@ -343,7 +348,7 @@ pub struct DateCase {
     pub date: DateSpec,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceStatus {
     Binding,
@@ -463,13 +468,13 @@ impl Pack {
         }
     }
 
-    /// The nearest ancestor fact ids in the catalogue (`annex3.4.a` → `annex3.4`, `annex3`).
+    /// The umbrella facts above a fact (`annex3.4.a` → `annex3.4`, `annex3`).
     pub fn parents_of<'a>(&'a self, id: &'a str) -> Vec<&'a str> {
         let mut out = Vec::new();
         let mut cur = id;
         while let Some(idx) = cur.rfind('.') {
             cur = &cur[..idx];
-            if self.facts.contains_key(cur) {
+            if self.facts.get(cur).is_some_and(|d| d.umbrella) {
                 out.push(cur);
             }
         }
