@@ -108,6 +108,13 @@ pub fn gather(root: &Path, pack: &Pack) -> (Vec<SystemEvidence>, Vec<Diagnostic>
             }
         };
         let (m, d) = manifest::parse(&rel, &text, pack);
+        // A manifest with errors is not classified: a result from half of what the team
+        // wrote would look complete and be wrong. Its errors are reported instead.
+        let m = if d.iter().any(|x| x.is_error()) {
+            None
+        } else {
+            m
+        };
         // Diagnostics name a path the user can open; facts keep paths relative to the root.
         let shown = base.join(&rel).display().to_string();
         diags.extend(d.into_iter().map(|mut x| {
@@ -235,6 +242,7 @@ pub fn decide_one(s: &SystemEvidence, pack: &Pack, law: Law, as_of: Date) -> Sys
         gpai: out.gpai,
         triggers: out.triggers,
         obligations: out.obligations,
+        conditional_obligations: out.conditional_obligations,
         open_questions: out.open_questions,
         assumptions: out.assumptions,
         facts,

@@ -36,18 +36,35 @@ fn error_cases_as_data() {
 
 #[test]
 fn audit_hirerank_is_high_risk_with_provider_obligations_and_dates() {
-    let o = aiact(&["audit", "fixtures/hirerank", "--format", "json", "--as-of", "2026-11-27"]);
+    let o = aiact(&[
+        "audit",
+        "fixtures/hirerank",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-27",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let r = json(&o);
     let s = &r["systems"][0];
     assert_eq!(s["name"], "HireRank");
     assert_eq!(s["tier"], "high_risk");
-    let triggers: Vec<&str> = s["triggers"].as_array().unwrap().iter().filter_map(|t| t["id"].as_str()).collect();
+    let triggers: Vec<&str> = s["triggers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["id"].as_str())
+        .collect();
     assert!(triggers.contains(&"annex3.4.a"), "{triggers:?}");
-    let obligations: Vec<&str> = s["obligations"].as_array().unwrap().iter().filter_map(|o| o["id"].as_str()).collect();
+    let obligations: Vec<&str> = s["obligations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["id"].as_str())
+        .collect();
     for id in [
-        "art9", "art10", "art11", "art12", "art13", "art14", "art15", "art16", "art17", "art43", "art47", "art48", "art49.1", "art72",
-        "art73",
+        "art9", "art10", "art11", "art12", "art13", "art14", "art15", "art16", "art17", "art43",
+        "art47", "art48", "art49.1", "art72", "art73",
     ] {
         assert!(obligations.contains(&id), "missing {id} in {obligations:?}");
     }
@@ -57,17 +74,39 @@ fn audit_hirerank_is_high_risk_with_provider_obligations_and_dates() {
         }
     }
     // Under the amended text, Annex III duties apply from 2 December 2027.
-    let art9 = s["obligations"].as_array().unwrap().iter().find(|o| o["id"] == "art9").unwrap();
+    let art9 = s["obligations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "art9")
+        .unwrap();
     assert_eq!(art9["applies_from"], "2027-12-02");
     assert_eq!(art9["status"], "not_yet_applicable");
     // Not a deployer: no deployer duties.
-    assert!(!obligations.contains(&"art26") && !obligations.contains(&"art27"), "{obligations:?}");
+    assert!(
+        !obligations.contains(&"art26") && !obligations.contains(&"art27"),
+        "{obligations:?}"
+    );
 }
 
 #[test]
 fn audit_is_deterministic() {
-    let a = aiact(&["audit", "fixtures", "--format", "json", "--as-of", "2026-11-27"]);
-    let b = aiact(&["audit", "fixtures", "--format", "json", "--as-of", "2026-11-27"]);
+    let a = aiact(&[
+        "audit",
+        "fixtures",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-27",
+    ]);
+    let b = aiact(&[
+        "audit",
+        "fixtures",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-27",
+    ]);
     assert_eq!(a.stdout, b.stdout);
     let a = aiact(&["audit", "fixtures/hirerank", "--as-of", "2026-11-27"]);
     let b = aiact(&["audit", "fixtures/hirerank", "--as-of", "2026-11-27"]);
@@ -83,11 +122,23 @@ fn leaving_out_the_deciding_fact_gives_undetermined_and_asks_for_it() {
         "name: HireRank\nrole: provider\nfacts:\n  eu_market: true\n  profiling: true\n  art5.1: false\n  art50: false\n  art6.1.a: false\n",
     )
     .unwrap();
-    let o = aiact(&["audit", dir.path().to_str().unwrap(), "--format", "json", "--as-of", "2026-11-27"]);
+    let o = aiact(&[
+        "audit",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-27",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let r = json(&o);
     assert_eq!(r["systems"][0]["tier"], "undetermined");
-    let qs: Vec<&str> = r["systems"][0]["open_questions"].as_array().unwrap().iter().filter_map(|q| q["id"].as_str()).collect();
+    let qs: Vec<&str> = r["systems"][0]["open_questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|q| q["id"].as_str())
+        .collect();
     assert!(qs.iter().any(|q| q.starts_with("annex3")), "{qs:?}");
 }
 
@@ -98,14 +149,26 @@ fn markdown_report_names_tier_triggers_and_evidence() {
     let md = stdout(&o);
     assert!(md.contains("**Tier: high_risk**"), "{md}");
     assert!(md.contains("`annex3.4.a`"));
-    assert!(md.contains("aiact.yaml:6"), "evidence points at the manifest line");
+    assert!(
+        md.contains("aiact.yaml:6"),
+        "evidence points at the manifest line"
+    );
 }
 
 #[test]
 fn out_writes_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.json");
-    let o = aiact(&["audit", "fixtures/hirerank", "--format", "json", "--as-of", "2026-11-27", "--out", out.to_str().unwrap()]);
+    let o = aiact(&[
+        "audit",
+        "fixtures/hirerank",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-27",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
     let text = std::fs::read_to_string(&out).unwrap();
@@ -114,21 +177,48 @@ fn out_writes_a_file() {
 
 #[test]
 fn json_report_validates_against_the_committed_schema() {
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("docs/report.schema.json")).unwrap()).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/report.schema.json")).unwrap(),
+    )
+    .unwrap();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let o = aiact(&["audit", "fixtures", "--format", "json", "--as-of", "2026-11-27"]);
+    let o = aiact(&[
+        "audit",
+        "fixtures",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-27",
+    ]);
     let report = json(&o);
-    let errors: Vec<String> = validator.iter_errors(&report).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
 #[test]
 fn law_option_switches_the_dates() {
-    let o = aiact(&["audit", "fixtures/hirerank", "--format", "json", "--as-of", "2026-11-27", "--law", "original"]);
+    let o = aiact(&[
+        "audit",
+        "fixtures/hirerank",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-27",
+        "--law",
+        "original",
+    ]);
     let r = json(&o);
     assert_eq!(r["law"]["text"], "original");
-    let art9 = r["systems"][0]["obligations"].as_array().unwrap().iter().find(|o| o["id"] == "art9").cloned().unwrap();
+    let art9 = r["systems"][0]["obligations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "art9")
+        .cloned()
+        .unwrap();
     assert_eq!(art9["applies_from"], "2026-08-02");
     assert_eq!(art9["status"], "applies");
 }
@@ -149,7 +239,15 @@ fn rules_explain_prints_everything_a_reviewer_needs() {
     let o = aiact(&["rules", "explain", "annex3.4.a"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let s = stdout(&o);
-    for part in ["provision:", "cites:", "summary:", "status:", "applies:", "condition:", "tests:"] {
+    for part in [
+        "provision:",
+        "cites:",
+        "summary:",
+        "status:",
+        "applies:",
+        "condition:",
+        "tests:",
+    ] {
         assert!(s.contains(part), "missing {part} in\n{s}");
     }
     let o = aiact(&["rules", "explain", "annex3.4.z"]);
@@ -199,7 +297,10 @@ fn init_writes_a_template_and_never_overwrites() {
     std::fs::write(dir.path().join("aiact.yaml"), "name: mine\n").unwrap();
     let o = aiact(&["init", p]);
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(std::fs::read_to_string(dir.path().join("aiact.yaml")).unwrap(), "name: mine\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("aiact.yaml")).unwrap(),
+        "name: mine\n"
+    );
 }
 
 #[test]
@@ -214,7 +315,10 @@ fn bad_input_exits_2_with_positions_and_no_panic() {
         assert_eq!(o.status.code(), Some(2), "{dir}");
         let e = stderr(&o);
         assert!(e.contains(needle), "{dir}: {e}");
-        assert!(!e.contains("panicked") && !e.contains("RUST_BACKTRACE"), "{e}");
+        assert!(
+            !e.contains("panicked") && !e.contains("RUST_BACKTRACE"),
+            "{e}"
+        );
     }
 }
 
@@ -233,7 +337,14 @@ fn help_has_examples_and_exit_codes() {
     let o = aiact(&["--help"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("Exit codes"));
-    for cmd in [&["audit", "--help"][..], &["rules", "list", "--help"], &["rules", "explain", "--help"], &["rules", "validate", "--help"], &["rules", "test", "--help"], &["init", "--help"]] {
+    for cmd in [
+        &["audit", "--help"][..],
+        &["rules", "list", "--help"],
+        &["rules", "explain", "--help"],
+        &["rules", "validate", "--help"],
+        &["rules", "test", "--help"],
+        &["init", "--help"],
+    ] {
         let o = aiact(cmd);
         assert!(stdout(&o).contains("Examples"), "{cmd:?}");
     }
@@ -241,7 +352,13 @@ fn help_has_examples_and_exit_codes() {
 
 #[test]
 fn a_user_pack_overrides_a_rule_by_id() {
-    let o = aiact(&["rules", "explain", "annex3.4.a", "--rules", "fixtures/packs/override"]);
+    let o = aiact(&[
+        "rules",
+        "explain",
+        "annex3.4.a",
+        "--rules",
+        "fixtures/packs/override",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("pack override"), "{}", stdout(&o));
 }
