@@ -688,7 +688,9 @@ impl<'a> Ctx<'a> {
                 Some(existing) => merge_obligation(existing, entry),
             }
         }
-        by_id.into_values().collect()
+        let mut list: Vec<Obligation> = by_id.into_values().collect();
+        list.sort_by(|a, b| provision_order(&a.id).cmp(&provision_order(&b.id)));
+        list
     }
 
     fn rely(&self, ev: &Ev) {
@@ -709,6 +711,27 @@ impl<'a> Ctx<'a> {
         v.sort_by(|a, b| a.id.cmp(&b.id));
         v
     }
+}
+
+/// Sort key for provision ids in the order of the Regulation: `art4` < `art9` < `art10` <
+/// `art49.1` < `annex3.4.a` (numbers compare as numbers).
+pub fn provision_order(id: &str) -> Vec<(String, u64)> {
+    let mut key = Vec::new();
+    let mut text = String::new();
+    let mut num = String::new();
+    for c in id.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+        } else {
+            if !num.is_empty() || !text.is_empty() {
+                key.push((std::mem::take(&mut text), num.parse().unwrap_or(0)));
+                num.clear();
+            }
+            text.push(c);
+        }
+    }
+    key.push((text, num.parse().unwrap_or(0)));
+    key
 }
 
 /// `{gpai: gpai}` holds for either level; `{gpai: gpai_systemic_risk}` only for that one.
@@ -927,5 +950,38 @@ impl QuestionSet {
         }
         out.sort_by(|a, b| (a.0, a.1, &a.2.id).cmp(&(b.0, b.1, &b.2.id)));
         out.into_iter().map(|(_, _, q)| q).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::provision_order;
+
+    #[test]
+    fn provisions_sort_in_the_order_of_the_regulation() {
+        let mut ids = vec![
+            "art10",
+            "art9",
+            "art49.1",
+            "art4",
+            "art49.5",
+            "art50.4.sub2",
+            "art50.1",
+            "art5.1.f",
+        ];
+        ids.sort_by_key(|a| provision_order(a));
+        assert_eq!(
+            ids,
+            [
+                "art4",
+                "art5.1.f",
+                "art9",
+                "art10",
+                "art49.1",
+                "art49.5",
+                "art50.1",
+                "art50.4.sub2"
+            ]
+        );
     }
 }
