@@ -61,15 +61,33 @@ impl Diagnostic {
         }
     }
 
-    pub fn error(code: &str, file: impl Into<String>, line: u64, column: u64, message: impl Into<String>) -> Self {
+    pub fn error(
+        code: &str,
+        file: impl Into<String>,
+        line: u64,
+        column: u64,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Severity::Error, code, file, line, column, message)
     }
 
-    pub fn warning(code: &str, file: impl Into<String>, line: u64, column: u64, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: &str,
+        file: impl Into<String>,
+        line: u64,
+        column: u64,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Severity::Warning, code, file, line, column, message)
     }
 
-    pub fn note(code: &str, file: impl Into<String>, line: u64, column: u64, message: impl Into<String>) -> Self {
+    pub fn note(
+        code: &str,
+        file: impl Into<String>,
+        line: u64,
+        column: u64,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Severity::Note, code, file, line, column, message)
     }
 
@@ -92,7 +110,13 @@ impl fmt::Display for Diagnostic {
             (l, 0) => write!(f, "{}:{l}", self.file)?,
             (l, c) => write!(f, "{}:{l}:{c}", self.file)?,
         }
-        write!(f, ": {}[{}]: {}", self.severity.as_str(), self.code, self.message)?;
+        write!(
+            f,
+            ": {}[{}]: {}",
+            self.severity.as_str(),
+            self.code,
+            self.message
+        )?;
         if let Some(help) = &self.help {
             write!(f, "\n  = help: {help}")?;
         }
@@ -101,7 +125,10 @@ impl fmt::Display for Diagnostic {
 }
 
 /// The closest candidate by edit distance, for "did you mean" help.
-pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let input_l = input.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
@@ -134,14 +161,23 @@ mod tests {
 
     #[test]
     fn suggests_close_names() {
-        assert_eq!(did_you_mean("eu_markt", ["eu_market", "profiling"]), Some("eu_market"));
-        assert_eq!(did_you_mean("provder", ["provider", "deployer"]), Some("provider"));
+        assert_eq!(
+            did_you_mean("eu_markt", ["eu_market", "profiling"]),
+            Some("eu_market")
+        );
+        assert_eq!(
+            did_you_mean("provder", ["provider", "deployer"]),
+            Some("provider")
+        );
         assert_eq!(did_you_mean("zzzzzz", ["provider"]), None);
     }
 
     #[test]
     fn display_has_location() {
         let d = Diagnostic::error("yaml.syntax", "a/aiact.yaml", 3, 7, "bad").with_help("fix");
-        assert_eq!(d.to_string(), "a/aiact.yaml:3:7: error[yaml.syntax]: bad\n  = help: fix");
+        assert_eq!(
+            d.to_string(),
+            "a/aiact.yaml:3:7: error[yaml.syntax]: bad\n  = help: fix"
+        );
     }
 }

@@ -1,3 +1,4 @@
 pub mod diag;
+pub mod extract;
 pub mod facts;
 pub mod yaml;

@@ -72,7 +72,12 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
             // The library's Display may append its own position or a snippet; keep the
             // first line, the position is reported separately.
             let full = err.to_string();
-            let message = full.lines().next().unwrap_or("invalid YAML").trim().to_string();
+            let message = full
+                .lines()
+                .next()
+                .unwrap_or("invalid YAML")
+                .trim()
+                .to_string();
             Err(YamlError { message, pos })
         }
     }
@@ -245,7 +250,11 @@ mod tests {
         assert!(parse(&deep).is_err());
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..12 {
-            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
             bomb.push_str(&format!(
                 "l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
             ));

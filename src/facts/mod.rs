@@ -10,7 +10,6 @@ pub use value::Value;
 
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 /// Where a fact came from, in order of precedence (declared wins).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -105,7 +104,12 @@ pub struct Fact {
 }
 
 impl Fact {
-    pub fn new(id: impl Into<String>, value: Value, origin: Origin, provenance: Provenance) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        value: Value,
+        origin: Origin,
+        provenance: Provenance,
+    ) -> Self {
         Fact {
             id: id.into(),
             value,

@@ -1,0 +1,8 @@
+//! stub
+use super::{Extraction, Sink, SourceKind};
+pub fn sniff(_text: &str) -> bool {
+    false
+}
+pub fn extract(rel_path: &str, text: &str) -> Extraction {
+    Sink::new(rel_path, text).finish(SourceKind::Prose)
+}
