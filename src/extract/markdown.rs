@@ -242,21 +242,21 @@ pub fn strip_tags(h: &str, base: usize) -> Block {
             i = end;
             continue;
         }
-        if bytes[i] == b'&' {
-            if let Some(semi) = h[i..].find(';').filter(|&s| s <= 8) {
-                let ent = &h[i..i + semi + 1];
-                let rep = match ent {
-                    "&amp;" => "&",
-                    "&lt;" => "<",
-                    "&gt;" => ">",
-                    "&quot;" => "\"",
-                    "&nbsp;" => " ",
-                    _ => " ",
-                };
-                b.push(rep, base + i, base + i + semi + 1);
-                i += semi + 1;
-                continue;
-            }
+        if bytes[i] == b'&'
+            && let Some(semi) = h[i..].find(';').filter(|&s| s <= 8)
+        {
+            let ent = &h[i..i + semi + 1];
+            let rep = match ent {
+                "&amp;" => "&",
+                "&lt;" => "<",
+                "&gt;" => ">",
+                "&quot;" => "\"",
+                "&nbsp;" => " ",
+                _ => " ",
+            };
+            b.push(rep, base + i, base + i + semi + 1);
+            i += semi + 1;
+            continue;
         }
         let next = h[i..].find(['<', '&']).map(|n| i + n).unwrap_or(h.len());
         let next = if next == i {

@@ -176,7 +176,7 @@ static TRAINING_CONTEXT: LazyLock<Regex> =
 /// Token counts that are not training data: batches, context, speed, vocabulary.
 static NOT_TRAINING: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)batch|context|sequence length|window|per second|/s\b|vocab|max_new_tokens|generat|推理|显存",
+        r"(?i)batch|context|sequence length|window|per second|/s\b|vocab|max_new_tokens|generat|each token|per token|activated|推理|显存",
     )
 });
 

@@ -106,3 +106,62 @@ mod tests {
         assert_eq!(excerpt("abcdefghijk", 6), "abc...");
     }
 }
+
+/// Why a file's bytes are not text we can read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// NUL bytes without a UTF-16 byte-order mark: a binary file.
+    Binary,
+    /// Not valid UTF-8 (nor UTF-16 with a byte-order mark); the byte offset of the first
+    /// invalid sequence.
+    InvalidUtf8 { offset: usize },
+}
+
+/// Decode a file's bytes: UTF-8 (a byte-order mark is dropped), or UTF-16 LE/BE with a
+/// byte-order mark (Windows tools write requirements files so).
+pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, DecodeError> {
+    use std::borrow::Cow;
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(rest, u16::from_le_bytes).map(Cow::Owned);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(rest, u16::from_be_bytes).map(Cow::Owned);
+    }
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    // A NUL in the first 8 KiB is how git and ripgrep tell binary files.
+    if body.iter().take(8192).any(|&b| b == 0) {
+        return Err(DecodeError::Binary);
+    }
+    std::str::from_utf8(body)
+        .map(Cow::Borrowed)
+        .map_err(|e| DecodeError::InvalidUtf8 {
+            offset: e.valid_up_to(),
+        })
+}
+
+fn utf16(b: &[u8], f: fn([u8; 2]) -> u16) -> Result<String, DecodeError> {
+    let units = b.chunks_exact(2).map(|c| f([c[0], c[1]]));
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .map_err(|_| DecodeError::InvalidUtf8 { offset: 0 })
+}
+
+#[cfg(test)]
+mod decode_tests {
+    use super::*;
+
+    #[test]
+    fn decodes_utf16_and_boms() {
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("torch\r\n".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        assert_eq!(decode(&le).unwrap(), "torch\r\n");
+        assert_eq!(decode(b"\xEF\xBB\xBFhi").unwrap(), "hi");
+        assert_eq!(decode(b"a\0b"), Err(DecodeError::Binary));
+        assert_eq!(
+            decode(b"ab\xFF"),
+            Err(DecodeError::InvalidUtf8 { offset: 2 })
+        );
+    }
+}

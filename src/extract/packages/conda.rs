@@ -11,7 +11,7 @@ pub fn parse(sink: &mut Sink<'_>, text: &str) -> Vec<Dependency> {
         Ok(r) => r,
         Err(e) => {
             sink.diag_at(
-                Diagnostic::error(
+                Diagnostic::warning(
                     "yaml.syntax",
                     sink.file,
                     e.pos.line,

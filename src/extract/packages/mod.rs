@@ -200,7 +200,7 @@ pub(crate) fn parse_toml<'t>(
 ) -> Option<toml::Spanned<toml::de::DeTable<'t>>> {
     if let Some(offset) = too_deep(text, super::json::MAX_DEPTH) {
         let (line, col) = sink.index.line_col(offset);
-        sink.diag_at(crate::diag::Diagnostic::error(
+        sink.diag_at(crate::diag::Diagnostic::warning(
             "toml.too_deep",
             sink.file,
             line,
@@ -215,7 +215,7 @@ pub(crate) fn parse_toml<'t>(
             let offset = e.span().map(|s| s.start).unwrap_or(0);
             let (line, col) = sink.index.line_col(offset);
             sink.diag_at(
-                crate::diag::Diagnostic::error(
+                crate::diag::Diagnostic::warning(
                     "toml.syntax",
                     sink.file,
                     line,

@@ -17,7 +17,7 @@ pub fn parse(sink: &mut Sink<'_>, text: &str) -> Vec<Dependency> {
         Err(e) => {
             let (line, col) = sink.index.line_col(e.offset);
             sink.diag_at(
-                Diagnostic::error(
+                Diagnostic::warning(
                     "json.syntax",
                     sink.file,
                     line,
