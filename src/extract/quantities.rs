@@ -114,9 +114,12 @@ fn scaled(c: &regex::Captures<'_>) -> Option<f64> {
 /// Whether the match sits inside a URL or path (a link's text is often the link).
 fn in_url(text: &str, start: usize) -> bool {
     let before = &text[..start];
+    // Whitespace may be wider than a byte (U+1680, U+3000): step over the whole char.
     let word_start = before
-        .rfind(char::is_whitespace)
-        .map(|i| i + 1)
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map(|(i, c)| i + c.len_utf8())
         .unwrap_or(0);
     let word = &text[word_start..];
     let word = word.split(char::is_whitespace).next().unwrap_or("");
