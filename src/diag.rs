@@ -4,7 +4,9 @@
 use serde::Serialize;
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// The input cannot be used; the command exits 2.
@@ -25,7 +27,7 @@ impl Severity {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// A stable code (`manifest.unknown_key`, `yaml.syntax`, `scan.too_large` ...).
@@ -37,7 +39,6 @@ pub struct Diagnostic {
     pub column: u64,
     pub message: String,
     /// What would have been valid, or a "did you mean" suggestion.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
 }
 

@@ -1,4 +1,10 @@
+pub mod audit;
+pub mod cli;
+pub mod decide;
 pub mod diag;
+pub mod discover;
+pub mod docs;
 pub mod extract;
 pub mod facts;
+pub mod report;
 pub mod yaml;

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `aiact` binary: everything lives in the library; this only sets the exit code.
+
+fn main() {
+    std::process::exit(aiact::cli::main());
+}

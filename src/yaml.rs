@@ -55,7 +55,10 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
             pos: Pos { line: 1, column: 1 },
         });
     }
-    match serde_saphyr::from_str::<Option<Node>>(text) {
+    // YAML 1.2 booleans only: `no` (Norway, a test named "no") stays a string.
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    match serde_saphyr::from_str_with_options::<Option<Node>>(text, options) {
         Ok(Some(node)) => Ok(node),
         Ok(None) => Ok(Node {
             value: NodeValue::Null,
@@ -72,12 +75,15 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
             // The library's Display may append its own position or a snippet; keep the
             // first line, the position is reported separately.
             let full = err.to_string();
-            let message = full
-                .lines()
-                .next()
-                .unwrap_or("invalid YAML")
-                .trim()
-                .to_string();
+            let mut message = full.lines().next().unwrap_or("invalid YAML").trim();
+            // Drop the library's own "error: line N column M:" prefix; the position is kept apart.
+            message = message.strip_prefix("error: ").unwrap_or(message);
+            if message.starts_with("line ")
+                && let Some(idx) = message.find(": ")
+            {
+                message = &message[idx + 2..];
+            }
+            let message = message.to_string();
             Err(YamlError { message, pos })
         }
     }
@@ -260,6 +266,20 @@ mod tests {
             ));
         }
         assert!(parse(&bomb).is_err());
+    }
+
+    #[test]
+    fn only_yaml_1_2_booleans() {
+        let n = parse("a: no\nb: yes\nc: true\nd: False\n").unwrap();
+        assert_eq!(n.get("a").unwrap().value, NodeValue::Str("no".into()));
+        assert_eq!(n.get("b").unwrap().value, NodeValue::Str("yes".into()));
+        assert_eq!(n.get("c").unwrap().value, NodeValue::Bool(true));
+        assert_eq!(n.get("d").unwrap().value, NodeValue::Bool(false));
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        assert!(parse("a: 1\na: 2\n").is_err());
     }
 
     #[test]

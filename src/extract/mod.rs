@@ -13,6 +13,7 @@
 pub mod cyclonedx;
 pub mod json;
 pub mod licenses;
+pub mod manifest;
 pub mod markdown;
 pub mod model_card;
 pub mod packages;

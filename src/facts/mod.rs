@@ -12,7 +12,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Where a fact came from, in order of precedence (declared wins).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     /// Written in an aiact.yaml manifest.
@@ -49,14 +51,15 @@ impl Origin {
 }
 
 /// Where in a file a fact was found.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 pub struct Provenance {
     /// Path relative to the scanned root, with `/` separators.
     pub file: Option<String>,
     pub line: Option<u64>,
     pub column: Option<u64>,
     /// The text that was matched or the key that was read, short.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
@@ -91,7 +94,7 @@ impl Provenance {
 }
 
 /// One fact about a system.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Fact {
     pub id: String,
     pub value: Value,
@@ -99,7 +102,6 @@ pub struct Fact {
     #[serde(flatten)]
     pub provenance: Provenance,
     /// Why the value is what it is, where that is not obvious (a derivation, an assumption).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 

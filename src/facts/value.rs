@@ -97,3 +97,21 @@ impl Serialize for Value {
         }
     }
 }
+
+impl schemars::JsonSchema for Value {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "FactValue".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A fact value: a boolean, a number, a date (YYYY-MM-DD) or string, a list of choices, or the string `unknown`.",
+            "anyOf": [
+                {"type": "boolean"},
+                {"type": "number"},
+                {"type": "string"},
+                {"type": "array", "items": {"type": "string"}}
+            ]
+        })
+    }
+}

@@ -1,0 +1,243 @@
+//! The audit pipeline: discover → extract → merge → decide → report model.
+
+use crate::decide::engine::{self, Input, Kind};
+use crate::decide::pack::{Law, Pack};
+use crate::diag::Diagnostic;
+use crate::discover;
+use crate::extract::manifest::{self, Manifest};
+use crate::facts::{Fact, FactSet, Value};
+use crate::report::{Finding, FindingLevel, LawApplied, Report, RulePackInfo, SystemReport, Tool};
+use jiff::civil::Date;
+use std::path::Path;
+
+pub struct AuditOptions {
+    pub as_of: Date,
+    /// `None`: the text in force on the as-of date.
+    pub law: Option<Law>,
+    pub extra_packs: Vec<String>,
+}
+
+/// One AI system (or model) and everything known about it, before the decision.
+#[derive(Debug, Clone)]
+pub struct SystemEvidence {
+    pub name: String,
+    pub folder: String,
+    pub source: String,
+    pub kind: Kind,
+    pub description: String,
+    pub facts: FactSet,
+}
+
+impl SystemEvidence {
+    pub fn from_manifest(m: &Manifest) -> Self {
+        let mut facts = FactSet::new();
+        for f in &m.facts {
+            facts.insert(f.clone());
+        }
+        SystemEvidence {
+            name: m.name.clone(),
+            folder: discover::folder_of(&m.path),
+            source: m.path.clone(),
+            kind: m.kind,
+            description: m.description.clone().unwrap_or_default(),
+            facts,
+        }
+    }
+}
+
+/// Read the tree under `root` (or a single manifest file) into systems.
+pub fn gather(root: &Path, pack: &Pack) -> (Vec<SystemEvidence>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut systems = Vec::new();
+    let (base, files): (&Path, Vec<(String, std::path::PathBuf)>) = if root.is_file() {
+        let name = root
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        (
+            root.parent().unwrap_or(Path::new(".")),
+            vec![(name, root.to_path_buf())],
+        )
+    } else if root.is_dir() {
+        let d = discover::walk(root);
+        diags.extend(d.diagnostics);
+        let files = d
+            .files
+            .into_iter()
+            .filter(|f| {
+                let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+                manifest::FILE_NAMES.contains(&name)
+            })
+            .map(|f| (f.rel, f.abs))
+            .collect();
+        (root, files)
+    } else {
+        diags.push(Diagnostic::error(
+            "input.not_found",
+            root.display().to_string(),
+            0,
+            0,
+            "no such file or folder",
+        ));
+        return (systems, diags);
+    };
+    for (rel, abs) in files {
+        let text = match std::fs::read(&abs) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(_) => {
+                    diags.push(Diagnostic::error(
+                        "input.encoding",
+                        rel,
+                        0,
+                        0,
+                        "not UTF-8 text: save aiact.yaml as UTF-8",
+                    ));
+                    continue;
+                }
+            },
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    "input.read",
+                    rel,
+                    0,
+                    0,
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        let (m, d) = manifest::parse(&rel, &text, pack);
+        // Diagnostics name a path the user can open; facts keep paths relative to the root.
+        let shown = base.join(&rel).display().to_string();
+        diags.extend(d.into_iter().map(|mut x| {
+            x.file = shown.clone();
+            x
+        }));
+        if let Some(m) = m {
+            systems.push(SystemEvidence::from_manifest(&m));
+        }
+    }
+    systems.sort_by(|a, b| a.folder.cmp(&b.folder).then(a.source.cmp(&b.source)));
+    (systems, diags)
+}
+
+/// Decide every system and build the report model.
+pub fn decide(
+    systems: &[SystemEvidence],
+    pack: &Pack,
+    opts: &AuditOptions,
+    diagnostics: Vec<Diagnostic>,
+) -> Report {
+    let (law, chosen_by) = match opts.law {
+        Some(l) => (l, "option --law".to_string()),
+        None => (
+            pack.default_law(opts.as_of),
+            "the text in force on the as-of date".to_string(),
+        ),
+    };
+    let title = pack
+        .law_text(law)
+        .map(|t| t.title.clone())
+        .unwrap_or_default();
+    let mut reports: Vec<SystemReport> = systems
+        .iter()
+        .map(|s| decide_one(s, pack, law, opts.as_of))
+        .collect();
+    reports.sort_by(|a, b| a.path.cmp(&b.path).then(a.source.cmp(&b.source)));
+    let mut diagnostics = diagnostics;
+    diagnostics.sort();
+    diagnostics.dedup();
+    Report {
+        schema_version: crate::report::model::SCHEMA_VERSION.to_string(),
+        tool: Tool {
+            name: "aiact".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        as_of: opts.as_of,
+        law: LawApplied {
+            text: law.as_str().to_string(),
+            title,
+            chosen_by,
+        },
+        rule_pack: RulePackInfo {
+            name: pack.name.clone(),
+            version: pack.version.clone(),
+            rules: pack.rules.len(),
+            extra_packs: opts.extra_packs.clone(),
+        },
+        systems: reports,
+        diagnostics,
+    }
+}
+
+pub fn decide_one(s: &SystemEvidence, pack: &Pack, law: Law, as_of: Date) -> SystemReport {
+    let input = Input {
+        pack,
+        facts: &s.facts,
+        kind: s.kind,
+        as_of,
+        law,
+    };
+    let out = engine::evaluate(&input);
+    let role = match s.facts.get("role").map(|f| &f.value) {
+        Some(Value::List(l)) => l.clone(),
+        Some(Value::Str(r)) => vec![r.clone()],
+        _ => Vec::new(),
+    };
+    let mut facts: Vec<Fact> = s.facts.iter().cloned().collect();
+    facts.extend(out.derived.iter().cloned());
+    facts.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut findings = Vec::new();
+    for (winner, loser) in s.facts.conflicts() {
+        findings.push(Finding {
+            code: "evidence.conflict".into(),
+            level: FindingLevel::Warning,
+            message: format!(
+                "`{}` is {} ({}, {}) but {} says {}; the {} value is used",
+                winner.id,
+                winner.value,
+                winner.origin.as_str(),
+                winner.provenance.location(),
+                loser.provenance.location(),
+                loser.value,
+                winner.origin.as_str()
+            ),
+            file: loser.provenance.file.clone().unwrap_or_default(),
+            line: loser.provenance.line.unwrap_or(0),
+            provision: pack.fact(&winner.id).and_then(|d| d.cites.first().cloned()),
+        });
+    }
+    for sig in s.facts.signals() {
+        let text = sig.provenance.text.clone().unwrap_or_default();
+        findings.push(Finding {
+            code: "signal.needs_review".into(),
+            level: FindingLevel::Note,
+            message: format!(
+                "needs review: `{text}` suggests `{}`; a signal never decides by itself",
+                sig.id
+            ),
+            file: sig.provenance.file.clone().unwrap_or_default(),
+            line: sig.provenance.line.unwrap_or(0),
+            provision: Some(sig.id.clone()),
+        });
+    }
+    findings.sort();
+    findings.dedup();
+    SystemReport {
+        name: s.name.clone(),
+        path: s.folder.clone(),
+        source: s.source.clone(),
+        kind: s.kind.as_str().to_string(),
+        description: s.description.clone(),
+        role,
+        tier: out.tier,
+        gpai: out.gpai,
+        triggers: out.triggers,
+        obligations: out.obligations,
+        open_questions: out.open_questions,
+        assumptions: out.assumptions,
+        facts,
+        findings,
+    }
+}

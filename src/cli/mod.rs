@@ -1,0 +1,96 @@
+//! The command line: argument parsing and dispatch. Each command returns an exit code:
+//! 0 success, 1 the gate failed, 2 usage or input error.
+
+mod audit;
+mod init;
+pub mod output;
+mod rules;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_GATE: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success
+  1  the compliance gate failed (policy not met)
+  2  usage or input error (bad manifest, bad rule pack, unreadable file)
+
+Examples:
+  aiact audit fixtures/hirerank
+  aiact audit . --format json --out aiact-report.json
+  aiact audit . --as-of 2027-12-02 --law amended
+  aiact rules explain annex3.4.a
+  aiact init";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "aiact",
+    version,
+    about = "Audit AI systems for the EU AI Act (Regulation (EU) 2024/1689): classify, explain, list obligations and deadlines.",
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Find the aiact.yaml manifests under PATH, classify each system and write the report.
+    #[command(after_help = "\
+Examples:
+  aiact audit                                 # the current folder, Markdown to stdout
+  aiact audit fixtures/hirerank --format json
+  aiact audit . --format md --out report.md   # written atomically
+  aiact audit . --as-of 2027-12-02            # which obligations apply on that date
+  aiact audit . --law original                # apply the 2024 text
+  aiact audit . --rules ./our-policy          # add a rule pack (overrides rules by id)
+
+Exit codes: 0 report written, 2 input error (the report still covers the valid systems).")]
+    Audit(audit::AuditArgs),
+
+    /// Inspect, validate and test rule packs.
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
+
+    /// Write a commented aiact.yaml template (never overwrites an existing file).
+    #[command(after_help = "\
+Examples:
+  aiact init                 # ./aiact.yaml
+  aiact init services/cv-ranker")]
+    Init {
+        /// Folder (or file path) for the manifest.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
+}
+
+/// Parse the process arguments and run. Returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    EXIT_OK
+                }
+                _ => EXIT_ERROR,
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    run(cli)
+}
+
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Audit(args) => audit::run(args),
+        Command::Rules(cmd) => rules::run(cmd),
+        Command::Init { path } => init::run(&path),
+    }
+}

@@ -1,0 +1,7 @@
+//! Decide: the rules engine and the rule packs it reads.
+
+pub mod engine;
+pub mod logic;
+pub mod outcome;
+pub mod pack;
+pub mod test_runner;

@@ -1,0 +1,90 @@
+//! The report model: one structure that every renderer (JSON, Markdown, HTML, SARIF, JUnit,
+//! terminal) reads, so they can never disagree. Its JSON form is the public contract.
+
+use crate::decide::outcome::{Gpai, Obligation, OpenQuestion, Tier, Trigger};
+use crate::diag::Diagnostic;
+use crate::facts::Fact;
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// Bump the major part when a field changes meaning or disappears.
+pub const SCHEMA_VERSION: &str = "1.0.0";
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Report {
+    pub schema_version: String,
+    pub tool: Tool,
+    #[schemars(with = "String")]
+    pub as_of: Date,
+    pub law: LawApplied,
+    pub rule_pack: RulePackInfo,
+    pub systems: Vec<SystemReport>,
+    /// Problems with the input (files that could not be read or understood).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct LawApplied {
+    /// `original` or `amended`.
+    pub text: String,
+    pub title: String,
+    /// Whether the text was chosen by the user (`--law`) or by the as-of date.
+    pub chosen_by: String,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct RulePackInfo {
+    pub name: String,
+    pub version: String,
+    pub rules: usize,
+    /// Extra packs given with `--rules`.
+    pub extra_packs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct SystemReport {
+    pub name: String,
+    /// The system's folder, relative to the scanned root (`.` for the root).
+    pub path: String,
+    /// The manifest or model card it was declared in.
+    pub source: String,
+    pub kind: String,
+    pub description: String,
+    pub role: Vec<String>,
+    pub tier: Tier,
+    pub gpai: Gpai,
+    pub triggers: Vec<Trigger>,
+    pub obligations: Vec<Obligation>,
+    pub open_questions: Vec<OpenQuestion>,
+    pub assumptions: Vec<Fact>,
+    /// Every fact known about the system, with origin and provenance.
+    pub facts: Vec<Fact>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingLevel {
+    Error,
+    Warning,
+    Note,
+}
+
+/// Something a reviewer should look at that is not itself a classification: a conflict
+/// between sources, a signal that needs review.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+pub struct Finding {
+    pub code: String,
+    pub level: FindingLevel,
+    pub message: String,
+    pub file: String,
+    pub line: u64,
+    /// The provision it concerns, when there is one.
+    pub provision: Option<String>,
+}
