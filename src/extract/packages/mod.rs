@@ -112,8 +112,13 @@ pub fn extract(format: Format, rel_path: &str, text: &str, tree: &dyn Tree) -> E
     sink.finish(SourceKind::PackageManifest)
 }
 
-/// Turn catalogue hits into signals, and list them in one `dep.ai_libraries` fact.
+/// Turn catalogue hits into signals, one per provision per file (at the first dependency
+/// that suggests it, the others named in the note), and list the hits in one
+/// `dep.ai_libraries` fact.
 fn match_catalogue(sink: &mut Sink<'_>, format: Format, deps: &[Dependency], cat: &Catalogue) {
+    // provision → (offset and spec of the first dependency, [(category title, libraries)]).
+    type Why = Vec<(String, Vec<String>)>;
+    let mut by_provision: Vec<(String, usize, String, Why)> = Vec::new();
     let mut hits: Vec<String> = Vec::new();
     let mut first_offset = None;
     for dep in deps {
@@ -127,26 +132,47 @@ fn match_catalogue(sink: &mut Sink<'_>, format: Format, deps: &[Dependency], cat
             hits.push(lib.name.clone());
         }
         first_offset.get_or_insert(dep.offset);
-        let why = match &lib.note {
-            Some(n) => format!("{} ({n})", category.title),
-            None => category.title.clone(),
+        let name = match &lib.note {
+            Some(n) => format!("`{}` ({n})", lib.name),
+            None => format!("`{}`", lib.name),
         };
         for provision in &category.suggests {
-            let f = sink.fact(
-                provision,
-                Value::Bool(true),
-                Origin::Signal,
-                dep.offset,
-                &dep.spec,
-            );
-            super::note(
-                f,
-                format!(
-                    "dependency `{}`: {why}; suggests {provision}, to be confirmed",
-                    lib.name
-                ),
-            );
+            let i = match by_provision.iter().position(|(p, ..)| p == provision) {
+                Some(i) => i,
+                None => {
+                    by_provision.push((
+                        provision.clone(),
+                        dep.offset,
+                        dep.spec.clone(),
+                        Vec::new(),
+                    ));
+                    by_provision.len() - 1
+                }
+            };
+            let whys = &mut by_provision[i].3;
+            match whys.iter_mut().find(|(t, _)| *t == category.title) {
+                Some((_, libs)) => {
+                    if !libs.contains(&name) {
+                        libs.push(name.clone());
+                    }
+                }
+                None => whys.push((category.title.clone(), vec![name.clone()])),
+            }
         }
+    }
+    for (provision, offset, spec, whys) in by_provision {
+        let f = sink.fact(&provision, Value::Bool(true), Origin::Signal, offset, &spec);
+        let parts: Vec<String> = whys
+            .iter()
+            .map(|(title, libs)| format!("{} ({title})", libs.join(", ")))
+            .collect();
+        super::note(
+            f,
+            format!(
+                "declared dependencies suggest {provision}: {}; to be confirmed",
+                parts.join("; ")
+            ),
+        );
     }
     let n = deps.len();
     if hits.is_empty() {
