@@ -169,10 +169,7 @@ pub fn extract(rel_path: &str, text: &str) -> Extraction {
     if is_card {
         open_source(&mut sink, &doc);
     }
-    let n_signals = signals::scan_document(&mut sink, &doc);
-    if n_signals > 0 {
-        sink.summary.push(format!("{n_signals} prose signal(s)"));
-    }
+    signals::scan_document(&mut sink, &doc);
     let kind = if is_card {
         SourceKind::ModelCard
     } else {
@@ -867,9 +864,10 @@ fn read_quantities(sink: &mut Sink<'_>, doc: &Document, is_card: bool) {
                 ),
             );
             sink.summary.push(format!(
-                "training compute: about {} FLOP (estimate from {} {hw} GPU-hours)",
+                "training compute: about {} FLOP (estimate from {} {hw} GPU-hours){}",
                 format_number(round3(est)),
-                human(best.value)
+                human(best.value),
+                if is_card { "" } else { " (signal)" }
             ));
         }
     }

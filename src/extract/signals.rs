@@ -260,10 +260,7 @@ pub fn scan_document(sink: &mut Sink<'_>, doc: &Document) -> usize {
 pub fn extract_prose(rel_path: &str, text: &str) -> Extraction {
     let mut sink = Sink::new(rel_path, text);
     let doc = markdown::parse(text, 0);
-    let n = scan_document(&mut sink, &doc);
-    if n > 0 {
-        sink.summary.push(format!("{n} prose signal(s)"));
-    }
+    scan_document(&mut sink, &doc);
     sink.finish(SourceKind::Prose)
 }
 
