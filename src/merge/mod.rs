@@ -55,26 +55,25 @@ pub fn read_all(
     };
     let mut slots: Vec<Option<ReadResult>> = Vec::new();
     slots.resize_with(files.len(), || None);
-    let results: Vec<Vec<(usize, Result<Option<Extraction>, Diagnostic>)>> =
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..workers.max(1))
-                .map(|_| {
-                    s.spawn(|| {
-                        let mut out = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(f) = files.get(i) else { break };
-                            let r = discover::read_text(f, max_file_size).map(|text| {
-                                text.and_then(|t| extract::extract_file_in(&f.rel, &t, &tree))
-                            });
-                            out.push((i, r));
-                        }
-                        out
-                    })
+    let results: Vec<Vec<(usize, ReadResult)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers.max(1))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(f) = files.get(i) else { break };
+                        let r = discover::read_text(f, max_file_size).map(|text| {
+                            text.and_then(|t| extract::extract_file_in(&f.rel, &t, &tree))
+                        });
+                        out.push((i, r));
+                    }
+                    out
                 })
-                .collect();
-            handles.into_iter().filter_map(|h| h.join().ok()).collect()
-        });
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
     for batch in results {
         for (i, r) in batch {
             if let Some(slot) = slots.get_mut(i) {
