@@ -689,7 +689,7 @@ impl<'a> Ctx<'a> {
             }
         }
         let mut list: Vec<Obligation> = by_id.into_values().collect();
-        list.sort_by(|a, b| provision_order(&a.id).cmp(&provision_order(&b.id)));
+        list.sort_by_key(|o| provision_order(&o.id));
         list
     }
 
