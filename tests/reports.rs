@@ -39,7 +39,8 @@ fn sarif_for_snapshot(text: &str) -> String {
 #[test]
 fn snapshots_of_every_renderer_on_every_fixture() {
     let pack = pack();
-    for name in FIXTURES {
+    // The hostile fixture too: its snapshots show every payload escaped or removed.
+    for name in FIXTURES.iter().chain(&["hostile"]) {
         let rep = fixture_report(&pack, name);
         let base = format!("fixtures/{name}");
         insta::assert_snapshot!(format!("{name}.md"), md(&rep, "en"));
@@ -115,6 +116,36 @@ fn tags(page: &str) -> Vec<String> {
     out
 }
 
+/// The attributes of a tag's text (after its name): `name`, `name=value`, `name="v a l"`.
+fn attributes(tag: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let body = tag.trim_end_matches('/');
+    let mut chars = body.chars().skip_while(|c| !c.is_whitespace()).peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let key: String =
+            std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace() && *c != '=')).collect();
+        if key.is_empty() {
+            break;
+        }
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let mut value = String::new();
+        if chars.next_if_eq(&'=').is_some() {
+            while chars.next_if(|c| c.is_whitespace()).is_some() {}
+            match chars.peek().copied() {
+                Some(q @ ('"' | '\'')) => {
+                    chars.next();
+                    value = std::iter::from_fn(|| chars.next_if(|c| *c != q)).collect();
+                    chars.next();
+                }
+                _ => value = std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace())).collect(),
+            }
+        }
+        out.push((key, value));
+    }
+    out
+}
+
 /// No tag that runs script, loads anything, or navigates by script.
 fn assert_inert_tags(page: &str, context: &str) {
     for tag in tags(page) {
@@ -133,8 +164,7 @@ fn assert_inert_tags(page: &str, context: &str) {
         if name == "meta" {
             assert!(!tag.contains("refresh"), "{context}: <{tag}>");
         }
-        for attr in tag.split_whitespace().skip(1) {
-            let key = attr.split('=').next().unwrap_or_default();
+        for (key, value) in attributes(&tag) {
             assert!(
                 !key.starts_with("on"),
                 "{context}: event handler in <{tag}>"
@@ -143,6 +173,15 @@ fn assert_inert_tags(page: &str, context: &str) {
                 key != "style" && key != "src" && key != "srcdoc",
                 "{context}: `{key}` in <{tag}>"
             );
+            if key == "href" {
+                assert!(
+                    value.starts_with("https://")
+                        || value.starts_with("http://")
+                        || value.starts_with("mailto:")
+                        || value.starts_with('#'),
+                    "{context}: a link to {value:?}"
+                );
+            }
         }
         assert!(!tag.contains("javascript:"), "{context}: <{tag}>");
         assert!(!tag.contains("tracker.invalid"), "{context}: <{tag}>");

@@ -3,7 +3,8 @@
 //!
 //! What fails (until obligations carry an evidence status): a system whose tier is
 //! undetermined or prohibited, and an input error. Obligations that apply pass; those that
-//! apply only later, or hang on open questions, are skipped with the reason.
+//! apply only later, or hang on open questions (`conditional_obligations`), are skipped
+//! with the reason.
 //!
 //! No timestamps or durations: the same input gives the same bytes.
 
@@ -100,7 +101,7 @@ fn system_suite(s: &SystemReport) -> Suite {
         classname: classname.clone(),
         outcome: classification(s),
     }];
-    for o in &s.obligations {
+    for o in s.obligations.iter().chain(&s.conditional_obligations) {
         cases.push(Case {
             name: if o.title.is_empty() {
                 o.id.clone()

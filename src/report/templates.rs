@@ -153,24 +153,36 @@ fn fill(text: String, kwargs: Kwargs) -> Result<String, Error> {
     Ok(out)
 }
 
-/// The coming deadlines of one system: its obligations, and the classifications (tier or
-/// GPAI status) that apply only from a date after `as_of`, sorted by date then provision.
-/// Dates are ISO `YYYY-MM-DD`, so comparing the text compares the dates.
+/// The coming deadlines of one system, grouped by date: the classifications (tier or GPAI
+/// status) that apply only from a date after `as_of`, its obligations, and those that hang
+/// on open questions. Dates ascend; within a date, classifications come first, then the
+/// obligations in the order the report lists them (the order of the Regulation).
+/// Each group is `{date, items: [{id, title, kind}]}`.
 fn deadlines(system: Value, as_of: Value) -> Result<Value, Error> {
-    #[derive(serde::Serialize, PartialEq, Eq, PartialOrd, Ord)]
-    struct Deadline {
-        date: String,
+    #[derive(serde::Serialize)]
+    struct Item {
         id: String,
         title: String,
         kind: &'static str,
     }
+    #[derive(serde::Serialize)]
+    struct Group {
+        date: String,
+        items: Vec<Item>,
+    }
+    // Dates are ISO `YYYY-MM-DD`: comparing the text compares the dates.
     let as_of = as_of.to_string();
-    let mut out = Vec::new();
+    let mut found: Vec<(String, Item)> = Vec::new();
     for (list, kind) in [
-        ("obligations", "obligation"),
         ("triggers", "classification"),
+        ("obligations", "obligation"),
+        ("conditional_obligations", "conditional"),
     ] {
         let items = system.get_attr(list)?;
+        // A template may be given an older or hand-made system without the list.
+        if items.is_undefined() || items.is_none() {
+            continue;
+        }
         let iter = items.try_iter().map_err(|_| {
             Error::new(
                 ErrorKind::InvalidOperation,
@@ -189,19 +201,26 @@ fn deadlines(system: Value, as_of: Value) -> Result<Value, Error> {
                 continue;
             }
             let date = date.to_string();
-            if date > as_of {
-                out.push(Deadline {
-                    date,
-                    id: item.get_attr("id")?.to_string(),
-                    title: item.get_attr("title")?.to_string(),
-                    kind,
-                });
+            let id = item.get_attr("id")?.to_string();
+            if date > as_of && !found.iter().any(|(d, i)| *d == date && i.id == id) {
+                let title = item.get_attr("title")?.to_string();
+                found.push((date, Item { id, title, kind }));
             }
         }
     }
-    out.sort();
-    out.dedup();
-    Ok(Value::from(minijinja::value::Serde(&out)))
+    // Stable: the order within a date is the order collected above.
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut groups: Vec<Group> = Vec::new();
+    for (date, item) in found {
+        match groups.last_mut() {
+            Some(g) if g.date == date => g.items.push(item),
+            _ => groups.push(Group {
+                date,
+                items: vec![item],
+            }),
+        }
+    }
+    Ok(Value::from(minijinja::value::Serde(&groups)))
 }
 
 /// Text safe inside a Markdown table cell: no pipes or line breaks that would break the row.

@@ -8,7 +8,7 @@ use aiact::decide::outcome::{Gpai, Obligation, ObligationStatus, OpenQuestion, T
 use aiact::decide::pack::{Area, Pack, SourceStatus};
 use aiact::diag::Diagnostic;
 use aiact::facts::{Fact, Origin, Provenance, Value};
-use aiact::report::{Finding, FindingLevel, Report, SystemReport};
+use aiact::report::{EvidenceFile, Finding, FindingLevel, Report, SystemReport};
 use jiff::civil::{Date, date};
 use std::path::Path;
 
@@ -30,13 +30,15 @@ pub fn pack() -> Pack {
 /// Audit `fixtures/<name>` as `aiact audit fixtures/<name> --as-of 2026-12-01` would.
 pub fn fixture_report(pack: &Pack, name: &str) -> Report {
     let root = format!("fixtures/{name}");
-    let (systems, diags) = audit::gather(Path::new(&root), pack);
+    let g = audit::gather_with(Path::new(&root), pack, &audit::ScanOptions::default());
     let opts = AuditOptions {
         as_of: AS_OF,
         law: None,
         extra_packs: Vec::new(),
     };
-    audit::decide(&systems, pack, &opts, diags)
+    let mut rep = audit::decide(&g.systems, pack, &opts, g.diagnostics);
+    rep.evidence = g.evidence;
+    rep
 }
 
 fn fact(id: &str, value: Value, origin: Origin, file: &str, line: u64) -> Fact {
@@ -113,6 +115,7 @@ fn system(name: &str, path: &str, tier: Tier, gpai: Gpai) -> SystemReport {
         gpai,
         triggers: Vec::new(),
         obligations: Vec::new(),
+        conditional_obligations: Vec::new(),
         open_questions: Vec::new(),
         assumptions: Vec::new(),
         facts: Vec::new(),
@@ -175,13 +178,6 @@ pub fn rich_report(pack: &Pack) -> Report {
             SourceStatus::Amended,
         ),
         obligation(
-            "art27",
-            "Fundamental rights impact assessment",
-            ObligationStatus::Conditional,
-            date(2027, 12, 2),
-            SourceStatus::Binding,
-        ),
-        obligation(
             "art4",
             "AI literacy",
             ObligationStatus::Applies,
@@ -189,6 +185,13 @@ pub fn rich_report(pack: &Pack) -> Report {
             SourceStatus::Guidance,
         ),
     ];
+    cv.conditional_obligations = vec![obligation(
+        "art27",
+        "Fundamental rights impact assessment",
+        ObligationStatus::Conditional,
+        date(2027, 12, 2),
+        SourceStatus::Binding,
+    )];
     cv.open_questions = vec![OpenQuestion {
         id: "public_authority".into(),
         question: "Is the deployer a body governed by public law?".into(),
@@ -301,6 +304,35 @@ pub fn rich_report(pack: &Pack) -> Report {
 
     rep.systems = vec![unsure, llm, cv, face];
     rep.systems.sort_by(|a, b| a.path.cmp(&b.path));
+    rep.evidence = vec![
+        EvidenceFile {
+            file: "services/cv/README.md".into(),
+            kind: "model_card".into(),
+            system: "services/cv/aiact.yaml".into(),
+            summary: vec![
+                "front matter: license, tags".into(),
+                "profiling = true".into(),
+            ],
+            facts: 1,
+            signals: 1,
+        },
+        EvidenceFile {
+            file: "vendor/bom.cdx.json".into(),
+            kind: "cyclonedx".into(),
+            system: String::new(),
+            summary: Vec::new(),
+            facts: 0,
+            signals: 2,
+        },
+        EvidenceFile {
+            file: "docs/empty.md".into(),
+            kind: "prose".into(),
+            system: String::new(),
+            summary: Vec::new(),
+            facts: 0,
+            signals: 0,
+        },
+    ];
     rep.diagnostics = vec![Diagnostic::warning(
         "scan.too_large",
         "data/huge.bin",
