@@ -22,6 +22,7 @@ Exit codes:
 Examples:
   aiact audit fixtures/hirerank
   aiact audit . --format json --out aiact-report.json
+  aiact audit . --format md,html,sarif,junit --out-dir reports/
   aiact audit . --as-of 2027-12-02 --law amended
   aiact rules explain annex3.4.a
   aiact init";
@@ -46,6 +47,9 @@ Examples:
   aiact audit                                 # the current folder, Markdown to stdout
   aiact audit fixtures/hirerank --format json
   aiact audit . --format md --out report.md   # written atomically
+  aiact audit . --format html --out report.html --lang fr
+  aiact audit . --format md,html,sarif,junit,json --out-dir reports/
+  aiact audit . --template my-report.md.j2    # your own minijinja template
   aiact audit . --as-of 2027-12-02            # which obligations apply on that date
   aiact audit . --law original                # apply the 2024 text
   aiact audit . --rules ./our-policy          # add a rule pack (overrides rules by id)
