@@ -605,3 +605,108 @@ fn markdown_neutralises_hostile_strings() {
         assert!(line.contains("\\|"), "{line}");
     }
 }
+
+// ------------------------------------------------------------- evidence checks and gate
+
+/// The rich report in JSON form with the fields `aiact check` adds (evidence status, the
+/// documents checked, missing sections, waivers, the verdict), some of them hostile: the
+/// templates render them when present, before and after the gate's stage is merged.
+fn checked_report_json() -> Value {
+    let pack = pack();
+    let mut v = serde_json::to_value(rich_report(&pack)).expect("json");
+    let cv = v["systems"]
+        .as_array_mut()
+        .and_then(|a| a.iter_mut().find(|s| s["name"] == "CV Ranker"))
+        .expect("CV Ranker");
+    for (i, o) in cv["obligations"]
+        .as_array_mut()
+        .expect("list")
+        .iter_mut()
+        .enumerate()
+    {
+        let status = ["missing", "partial", "met"][i % 3];
+        o["evidence_status"] = status.into();
+        o["evidence_checked"] = serde_json::json!([
+            {"kind": "risk_management", "path": "docs/risk.md", "found": status != "missing",
+             "from": "default", "sections_checked": true,
+             "sections": [{"id": "art9.2.a", "line": 12, "heading": "Risks"}]},
+            {"kind": "risk_management", "path": "docs/<script>alert(1)</script>.md", "found": false,
+             "from": "manifest", "sections_checked": false, "sections": []}
+        ]);
+        o["missing_sections"] = serde_json::json!([
+            {"kind": "risk_management", "id": "art9.2.b", "title": "Estimate and evaluate risks",
+             "note": "empty section at line 20"}
+        ]);
+        o["waived"] = if status == "met" {
+            serde_json::json!({"reason": "<img src=x onerror=alert(1)>", "owner": "Ana <ana@example.org>",
+                               "expires": "2027-01-31", "source": "aiact-waivers.yaml:4"})
+        } else {
+            Value::Null
+        };
+    }
+    for o in cv["conditional_obligations"].as_array_mut().expect("list") {
+        o["evidence_status"] = Value::Null;
+        o["evidence_checked"] = serde_json::json!([]);
+        o["missing_sections"] = serde_json::json!([]);
+        o["waived"] = Value::Null;
+    }
+    v["waivers"] = serde_json::json!([
+        {"id": "art11", "system": "services/cv", "reason": "docs move <b>next</b> sprint",
+         "owner": "Ana", "expires": "2027-01-31", "status": "active", "source": "aiact-waivers.yaml:4",
+         "applied_to": ["art11"]}
+    ]);
+    v["gate"] = serde_json::json!({
+        "passed": false,
+        "fail_on": ["prohibited", "missing_evidence"],
+        "failures": [{"path": "services/cv", "system": "CV Ranker", "condition": "missing_evidence",
+                      "id": "art9", "message": "no risk management document <script>"}]
+    });
+    v
+}
+
+#[test]
+fn evidence_checks_and_the_gate_render_when_present() {
+    use aiact::report::templates::{Source, render_data};
+    let v = checked_report_json();
+    for lang in report::i18n::languages() {
+        let page = render_data(&v, Source::Builtin("report.html.j2"), lang)
+            .unwrap_or_else(|e| panic!("{lang}: {e}"));
+        assert_inert_tags(&page, lang);
+        let md = render_data(&v, Source::Builtin("report.md.j2"), lang)
+            .unwrap_or_else(|e| panic!("{lang}: {e}"));
+        // Inside code spans `<` is literal text (CommonMark); outside them none may remain.
+        let prose: String = md
+            .lines()
+            .map(|l| l.split('`').step_by(2).collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            !prose.contains("<script") && !prose.contains("<img") && !prose.contains("<b>"),
+            "{lang}: raw HTML in Markdown"
+        );
+        if lang == "en" {
+            let page = page.replace("&#x2f;", "/");
+            for needle in [
+                "Gate: failed",
+                "evidence missing",
+                "evidence partial",
+                "docs/risk.md",
+                "art9.2.b",
+                "empty section at line 20",
+                "waived until 2027-01-31",
+                "Waivers",
+                "docs move &lt;b&gt;next&lt;/b&gt; sprint",
+            ] {
+                assert!(page.contains(needle), "HTML lacks `{needle}`");
+            }
+            for needle in [
+                "## Gate: failed",
+                "### Evidence checks",
+                "**evidence missing**",
+                "## Waivers",
+            ] {
+                assert!(md.contains(needle), "Markdown lacks `{needle}`");
+            }
+        }
+    }
+}

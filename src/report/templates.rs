@@ -65,6 +65,17 @@ pub enum Source<'a> {
 
 /// Render the report through a template in a language (`en`, `fr`, ...).
 pub fn render(report: &Report, source: Source<'_>, lang: &str) -> Result<String, String> {
+    render_data(report, source, lang)
+}
+
+/// Render any serialisable form of the report: the report model, or its JSON with fields a
+/// later stage adds (the evidence checks of `aiact check`), which the templates render when
+/// present.
+pub fn render_data<T: serde::Serialize>(
+    report: &T,
+    source: Source<'_>,
+    lang: &str,
+) -> Result<String, String> {
     let msg = i18n::catalogue(lang)?;
     let mut env = environment();
     let name = match source {
