@@ -1,5 +1,6 @@
 //! The audit pipeline: discover → extract → merge → decide → report model.
 
+use crate::assess::answers;
 use crate::decide::engine::{self, Input, Kind};
 use crate::decide::pack::{Law, Pack};
 use crate::diag::Diagnostic;
@@ -45,8 +46,18 @@ impl SystemEvidence {
     }
 }
 
-/// Read the tree under `root` (or a single manifest file) into systems.
+/// Read the tree under `root` (or a single manifest file) into systems, each with the
+/// answers file beside its manifest (`aiact.answers.yaml`, origin `answered`).
 pub fn gather(root: &Path, pack: &Pack) -> (Vec<SystemEvidence>, Vec<Diagnostic>) {
+    gather_with(root, pack, true)
+}
+
+/// [`gather`], optionally without the answers files (the questionnaire reads those itself).
+pub fn gather_with(
+    root: &Path,
+    pack: &Pack,
+    with_answers: bool,
+) -> (Vec<SystemEvidence>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut systems = Vec::new();
     let (base, files): (&Path, Vec<(String, std::path::PathBuf)>) = if root.is_file() {
@@ -115,7 +126,15 @@ pub fn gather(root: &Path, pack: &Pack) -> (Vec<SystemEvidence>, Vec<Diagnostic>
             x
         }));
         if let Some(m) = m {
-            systems.push(SystemEvidence::from_manifest(&m));
+            let mut system = SystemEvidence::from_manifest(&m);
+            if with_answers {
+                let (answered, d) = answers::read_beside(&abs, &system.folder, pack);
+                diags.extend(d);
+                if let Some(answered) = answered {
+                    answers::merge(&mut system.facts, answered);
+                }
+            }
+            systems.push(system);
         }
     }
     systems.sort_by(|a, b| a.folder.cmp(&b.folder).then(a.source.cmp(&b.source)));

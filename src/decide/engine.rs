@@ -852,3 +852,29 @@ pub fn rule_value(input: &Input, rule_id: &str) -> Tri {
     };
     ctx.rule_ev(rule_id).v
 }
+
+/// The value of any condition for a fact set (for example a fact's `ask_if`): the
+/// questionnaire uses it to set aside answers that a later answer made moot.
+pub fn condition_value(input: &Input, cond: &Condition) -> Tri {
+    let derived = derive_facts(input.facts);
+    let mut extra = FactSet::new();
+    for f in derived {
+        extra.insert(f);
+    }
+    let active: HashMap<&str, &Rule> = input
+        .pack
+        .rules
+        .iter()
+        .filter(|r| rule_in_law(input.pack, r, input.law))
+        .filter(|r| input.kind == Kind::System || !matches!(r.decides, Decision::Tier(_)))
+        .map(|r| (r.id.as_str(), r))
+        .collect();
+    let ctx = Ctx {
+        input,
+        active,
+        resolved: RefCell::new(HashMap::new()),
+        memo: RefCell::new(HashMap::new()),
+        extra: &extra,
+    };
+    ctx.eval(cond).v
+}
