@@ -7,5 +7,6 @@ pub mod discover;
 pub mod docs;
 pub mod extract;
 pub mod facts;
+pub mod merge;
 pub mod report;
 pub mod yaml;

@@ -146,7 +146,9 @@ fn a_whole_session_reaches_high_risk_and_its_report_matches_the_answers_file() {
     // The report is offered; write it.
     send(&mut p, "y");
     p.exp_string("Report file").expect("report file prompt");
-    let interactive_report = dir.path().join("interactive.md");
+    // Reports go outside the scanned folders: a Markdown file in the tree is evidence.
+    let reports = tempfile::tempdir().expect("tmp");
+    let interactive_report = reports.path().join("interactive.md");
     send(&mut p, &interactive_report.display().to_string());
     p.exp_string("Report written").expect("written");
     p.exp_eof().expect("exit");
@@ -164,7 +166,7 @@ fn a_whole_session_reaches_high_risk_and_its_report_matches_the_answers_file() {
     let answers_copy = copy.path().join("answers.yaml");
     std::fs::copy(&saved, &answers_copy).expect("copy answers");
     let fresh = fixture(&["talentsift"]);
-    let twin_report = fresh.path().join("interactive.md");
+    let twin_report = reports.path().join("twin.md");
     let out = Command::new(bin())
         .args([
             "assess",

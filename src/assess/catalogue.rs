@@ -132,6 +132,7 @@ pub fn condition(c: &Condition) -> Json {
         Condition::Rule(r) => json!({ "rule": r }),
         Condition::Tier(t) => json!({ "tier": t.as_str() }),
         Condition::Gpai(g) => json!({ "gpai": g.as_str() }),
+        Condition::Kind(k) => json!({ "kind": k.as_str() }),
         Condition::AsOf(cmp, d) => {
             let mut m = Map::new();
             m.insert(cmp_key(*cmp).into(), json!(d.to_string()));

@@ -74,14 +74,25 @@ pub fn report_markdown(
     pack: &Pack,
     opts: &AuditOptions,
 ) -> Result<String, String> {
-    let (systems, diags) = audit::gather(root, pack);
-    if let Some(d) = diags.iter().find(|d| d.is_error()) {
+    let g = audit::gather_with(root, pack, &audit::ScanOptions::default());
+    if let Some(d) = g.diagnostics.iter().find(|d| d.is_error()) {
         return Err(d.to_string());
     }
-    let chosen: Vec<_> = systems.into_iter().filter(|s| s.source == source).collect();
+    let chosen: Vec<_> = g
+        .systems
+        .into_iter()
+        .filter(|s| s.source == source)
+        .collect();
     if chosen.is_empty() {
         return Err(format!("{source} is no longer readable"));
     }
-    let rep = audit::decide(&chosen, pack, opts, Vec::new());
+    // As `aiact audit` builds it, narrowed to the chosen system: its evidence files and the
+    // unattributed ones (with a single system in the tree, the same report as audit's).
+    let mut rep = audit::decide(&chosen, pack, opts, g.diagnostics);
+    rep.evidence = g
+        .evidence
+        .into_iter()
+        .filter(|e| e.system.is_empty() || e.system == source)
+        .collect();
     crate::report::markdown::render(&rep)
 }

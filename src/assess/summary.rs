@@ -72,6 +72,19 @@ pub fn render(
             );
         }
     }
+    if !after.conditional_obligations.is_empty() {
+        let ids: Vec<&str> = after
+            .conditional_obligations
+            .iter()
+            .map(|o| o.id.as_str())
+            .collect();
+        let _ = writeln!(
+            s,
+            "  Depending on open questions ({}): {}",
+            ids.len(),
+            clip(&ids.join(", "), 200)
+        );
+    }
     let gone: Vec<&str> = before
         .obligations
         .iter()

@@ -74,7 +74,14 @@ pub fn run(args: AssessArgs) -> i32 {
     };
     let law = opts.law.unwrap_or_else(|| pack.default_law(as_of));
 
-    let (systems, diags) = audit::gather_with(&args.path, &pack, false);
+    // The questionnaire keeps its answers apart from the evidence: gather without them.
+    let scan = audit::ScanOptions {
+        progress: true,
+        answers: false,
+        ..audit::ScanOptions::default()
+    };
+    let gathered = audit::gather_with(&args.path, &pack, &scan);
+    let (systems, diags) = (gathered.systems, gathered.diagnostics);
     output::print_diagnostics(&diags);
     if diags.iter().any(|d| d.is_error()) {
         eprintln!("aiact assess: fix the errors above first");

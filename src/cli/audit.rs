@@ -51,6 +51,9 @@ pub struct AuditArgs {
     /// Add a rule pack folder (repeatable); its rules override the default pack's by id.
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
+    /// Files larger than this many bytes are reported, not read.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::discover::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
 }
 
 /// Load the default pack plus the user's packs, printing every error.
@@ -73,7 +76,14 @@ pub fn run(args: AuditArgs) -> i32 {
         law: args.law.map(Law::from),
         extra_packs: args.rules.iter().map(|p| p.display().to_string()).collect(),
     };
-    let (systems, diags) = audit::gather(&args.path, &pack);
+    let scan = audit::ScanOptions {
+        max_file_size: args.max_file_size,
+        progress: true,
+        threads: 0,
+        answers: true,
+    };
+    let gathered = audit::gather_with(&args.path, &pack, &scan);
+    let (systems, diags) = (gathered.systems, gathered.diagnostics);
     let has_errors = diags.iter().any(|d| d.is_error());
     output::print_diagnostics(&diags);
     if systems.is_empty() && !has_errors {
@@ -82,7 +92,8 @@ pub fn run(args: AuditArgs) -> i32 {
             args.path.display()
         );
     }
-    let rep = audit::decide(&systems, &pack, &opts, diags);
+    let mut rep = audit::decide(&systems, &pack, &opts, diags);
+    rep.evidence = gathered.evidence;
     let rendered = match args.format {
         Format::Json => report::json::render(&rep).map_err(|e| e.to_string()),
         Format::Md => report::markdown::render(&rep),
