@@ -32,21 +32,26 @@ fn say(text: &str) {
 /// Say a paragraph wrapped to the terminal (at most 100 columns, which reads better),
 /// every line indented by `indent` spaces.
 fn say_wrapped(text: &str, indent: usize) {
+    say_tokens(text.split_whitespace(), " ", indent);
+}
+
+/// Say tokens joined by `sep`, breaking lines only between tokens.
+fn say_tokens<'t>(tokens: impl Iterator<Item = &'t str>, sep: &str, indent: usize) {
     let width = crossterm::terminal::size()
         .map(|(w, _)| w as usize)
         .unwrap_or(80)
         .clamp(40, 100);
     let pad = " ".repeat(indent);
     let mut line = pad.clone();
-    for word in text.split_whitespace() {
-        if line.len() > pad.len() && line.chars().count() + 1 + word.chars().count() > width - 1 {
-            say(&line);
+    for token in tokens {
+        let fresh = line.len() == pad.len();
+        if !fresh && line.chars().count() + sep.chars().count() + token.chars().count() >= width {
+            say(line.trim_end());
             line = pad.clone();
+        } else if !fresh {
+            line.push_str(sep);
         }
-        if line.len() > pad.len() {
-            line.push(' ');
-        }
-        line.push_str(word);
+        line.push_str(token);
     }
     if line.len() > pad.len() {
         say(&line);
@@ -177,7 +182,8 @@ fn show_question(
             .enumerate()
             .map(|(i, c)| format!("{} {c}", i + 1))
             .collect();
-        say_wrapped(&format!("choices: {}", list.join(" · ")), 2);
+        say("  Choices:");
+        say_tokens(list.iter().map(|s| s.as_str()), " · ", 4);
     }
     if let Some(q) = open
         && !q.signals.is_empty()
@@ -209,15 +215,25 @@ fn show_question(
     }
 }
 
+/// A signal as `file:line: matched text (what it suggests)`.
 fn describe(f: &Fact) -> String {
     let loc = f.provenance.location();
-    let text = f.provenance.text.clone().unwrap_or_default();
-    match (loc.is_empty(), text.is_empty()) {
+    let text = f
+        .provenance
+        .text
+        .as_ref()
+        .map(|t| format!("`{t}`"))
+        .unwrap_or_default();
+    let mut out = match (loc.is_empty(), text.is_empty()) {
         (false, false) => format!("{loc}: {text}"),
         (false, true) => loc,
         (true, false) => text,
         (true, true) => f.id.clone(),
+    };
+    if let Some(note) = &f.note {
+        out.push_str(&format!(" ({note})"));
     }
+    out
 }
 
 fn describe_origin(f: &Fact) -> String {

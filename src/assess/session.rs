@@ -293,6 +293,47 @@ mod tests {
     }
 
     #[test]
+    fn dont_know_is_asked_again_only_on_request_and_once() {
+        let pack = default_pack().unwrap_or_else(|e| panic!("{e:?}"));
+        let as_of = jiff::civil::date(2026, 12, 1);
+        let sys = system(&[("role", role("provider")), ("eu_market", Value::Bool(true))]);
+        let mut s = Session::new(
+            &pack,
+            pack.default_law(as_of),
+            as_of,
+            sys.clone(),
+            "a".into(),
+        );
+        let first = s
+            .next(&s.outcome())
+            .map(|q| q.id.clone())
+            .unwrap_or_default();
+        let saved = vec![Fact::new(
+            &first,
+            Value::Unknown,
+            Origin::Answered,
+            Provenance::default(),
+        )];
+        s.load(saved.clone());
+        assert_ne!(
+            s.next(&s.outcome()).map(|q| q.id.clone()),
+            Some(first.clone())
+        );
+        let mut again = Session::new(&pack, pack.default_law(as_of), as_of, sys, "a".into());
+        again.revisit_unknown(true);
+        again.load(saved);
+        assert_eq!(
+            again.next(&again.outcome()).map(|q| q.id.clone()),
+            Some(first.clone())
+        );
+        again.answer(&first, Value::Unknown);
+        assert_ne!(
+            again.next(&again.outcome()).map(|q| q.id.clone()),
+            Some(first)
+        );
+    }
+
+    #[test]
     fn changing_an_umbrella_sets_its_parts_aside() {
         let pack = default_pack().unwrap_or_else(|e| panic!("{e:?}"));
         let as_of = jiff::civil::date(2026, 12, 1);

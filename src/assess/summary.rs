@@ -58,16 +58,17 @@ pub fn render(
                 Some(b) if b.status != o.status || b.applies_from != o.applies_from => "changed",
                 Some(_) => "",
             };
+            // Fits 90 columns: id, date, the title cut short, what changed.
             let _ = writeln!(
                 s,
-                "    {:<12} {:<44} {}{}",
+                "    {:<10} {:<24} {}{}",
                 o.id,
-                clip(&o.title, 44),
                 when(o),
+                clip(&o.title, 40),
                 if mark.is_empty() {
                     String::new()
                 } else {
-                    format!("  [{mark}]")
+                    format!(" [{mark}]")
                 }
             );
         }

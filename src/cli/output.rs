@@ -28,6 +28,12 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
     tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
+    // The rename itself is durable only once the folder is flushed (a power cut right after
+    // could otherwise bring back the old file). Not possible everywhere; best effort.
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
     Ok(())
 }
 
