@@ -42,7 +42,12 @@ fn fixture(names: &[&str]) -> tempfile::TempDir {
 
 /// Start `aiact assess ARGS` in a pseudo-terminal of a fixed size, without colours.
 fn spawn(args: &[&str]) -> PtySession {
+    spawn_with(args, &[])
+}
+
+fn spawn_with(args: &[&str], env: &[(&str, &str)]) -> PtySession {
     let mut cmd = Command::new("sh");
+    cmd.envs(env.iter().copied());
     cmd.arg("-c")
         .arg("stty cols 120 rows 40; exec \"$0\" assess \"$@\"")
         .arg(bin())
@@ -247,11 +252,24 @@ fn a_kill_at_any_moment_leaves_a_valid_answers_file() {
     let dir = fixture(&["talentsift"]);
     let root = dir.path().display().to_string();
     let saved = dir.path().join(answers::FILE_NAME);
+    let temp_files = || {
+        std::fs::read_dir(dir.path())
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .filter(|e| e.file_name().to_string_lossy().starts_with(".aiact-"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
     let mut previous: Vec<(String, String)> = Vec::new();
-    let mut completed = 0;
-    let mut kept = 0;
-    for i in 0..40u64 {
-        let mut p = spawn(&[&root, "--as-of", AS_OF]);
+    let (mut before, mut during, mut after) = (0, 0, 0);
+    for i in 0..30u64 {
+        // Each 64-byte piece of the save waits 400 µs, so a save of a few kilobytes takes
+        // some 20 ms: kills land before, during and after it.
+        let mut p = spawn_with(
+            &[&root, "--as-of", AS_OF],
+            &[("AIACT_TEST_SAVE_PACE_US", "400")],
+        );
         if next_question(&mut p).is_none() {
             // Every question answered: start again from no answers.
             p.send_control('c').expect("ctrl-c");
@@ -260,10 +278,11 @@ fn a_kill_at_any_moment_leaves_a_valid_answers_file() {
             previous.clear();
             continue;
         }
+        let temps = temp_files();
         // "don't know" is a valid answer to every question. Then kill after a delay that
-        // walks across the time the answer takes to save (a few milliseconds).
+        // walks across the time the answer takes to save.
         send(&mut p, "d");
-        std::thread::sleep(Duration::from_micros((i * 1_300) % 30_000));
+        std::thread::sleep(Duration::from_micros((i * 1_500) % 45_000));
         p.process_mut()
             .kill(rexpect::process::Signal::SIGKILL)
             .expect("kill");
@@ -288,14 +307,18 @@ fn a_kill_at_any_moment_leaves_a_valid_answers_file() {
         );
         assert_eq!(now[..previous.len()], previous[..], "{i}");
         if now.len() > previous.len() {
-            completed += 1;
+            after += 1;
+        } else if temp_files() > temps {
+            // A temporary file left behind: the kill landed in the middle of the save.
+            during += 1;
         } else {
-            kept += 1;
+            before += 1;
         }
         previous = now;
     }
-    eprintln!("kills: {completed} after the save, {kept} before it");
-    assert!(completed > 0, "no save ever completed");
+    eprintln!("kills: {before} before the save, {during} during it, {after} after it");
+    assert!(after > 0, "no save ever completed");
+    assert!(during > 0, "no kill landed during a save");
 }
 
 #[test]

@@ -17,7 +17,7 @@ pub mod session;
 pub mod summary;
 
 use crate::audit::{self, AuditOptions};
-use crate::cli::output::write_atomic;
+use crate::cli::output::write_atomic_paced;
 use crate::decide::pack::Pack;
 use session::Session;
 use std::path::{Path, PathBuf};
@@ -60,7 +60,12 @@ impl Store {
                 manifest_edit::apply(original, &updates, s.pack)?
             }
         };
-        write_atomic(self.path(), text.as_bytes())
+        // AIACT_TEST_SAVE_PACE_US slows the write down for the kill tests (tests/assess.rs).
+        let pace = std::env::var("AIACT_TEST_SAVE_PACE_US")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .map(std::time::Duration::from_micros);
+        write_atomic_paced(self.path(), text.as_bytes(), pace)
             .map_err(|e| format!("cannot write {}: {e}", self.path().display()))
     }
 }
