@@ -116,6 +116,16 @@ pub fn run(args: AssessArgs) -> i32 {
     let resumed = saved.as_ref().map_or(0, |s| s.len());
     let mut aside = session.load(saved.unwrap_or_default());
 
+    let is_manifest = manifest.file_name().is_some_and(|n| {
+        crate::extract::manifest::FILE_NAMES.contains(&n.to_string_lossy().as_ref())
+    });
+    if args.write_manifest && !is_manifest {
+        eprintln!(
+            "aiact assess: {name} comes from {source}, not from an aiact.yaml, so --write-manifest has nowhere to write; run `aiact init` in its folder, or leave the answers in {}",
+            answers::FILE_NAME
+        );
+        return EXIT_ERROR;
+    }
     let store = if args.write_manifest {
         match std::fs::read_to_string(&manifest) {
             Ok(original) => Store::Manifest {
