@@ -132,6 +132,7 @@ pub fn run(args: AuditArgs) -> i32 {
         max_file_size: args.max_file_size,
         progress: true,
         threads: 0,
+        answers: true,
     };
     let gathered = audit::gather_with(&args.path, &pack, &scan);
     let (systems, diags) = (gathered.systems, gathered.diagnostics);

@@ -82,6 +82,14 @@ pub fn evaluate(input: &Input) -> Outcome {
     ctx.outcome(derived)
 }
 
+/// The value of any condition for a fact set (for example a fact's `ask_if`): the
+/// questionnaire uses it to set aside answers that a later answer made moot.
+pub fn condition_value(input: &Input, cond: &Condition) -> Tri {
+    let (extra, _) = prepared_facts(input);
+    let ctx = Ctx::new(input, &extra);
+    ctx.eval(cond).v
+}
+
 /// The value of one rule's condition for a fact set: what `rules test` checks.
 pub fn rule_value(input: &Input, rule_id: &str) -> Tri {
     let (extra, _) = prepared_facts(input);
