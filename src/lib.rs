@@ -1,10 +1,13 @@
 pub mod audit;
+pub mod check;
 pub mod cli;
 pub mod decide;
 pub mod diag;
+pub mod diff;
 pub mod discover;
 pub mod docs;
 pub mod extract;
 pub mod facts;
+pub mod gate;
 pub mod report;
 pub mod yaml;

@@ -1,6 +1,7 @@
 use super::output;
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::audit::{self, AuditOptions};
+use crate::check::catalogue::{self, Catalogue};
 use crate::decide::pack::{self, Law, Pack};
 use crate::report;
 use clap::{Args, ValueEnum};
@@ -53,6 +54,25 @@ pub struct AuditArgs {
     pub rules: Vec<PathBuf>,
 }
 
+/// Load the evidence catalogue (embedded, plus `evidence/checks.yaml` of each `--rules`
+/// folder), printing every error.
+pub fn load_catalogue(dirs: &[PathBuf]) -> Result<Catalogue, i32> {
+    let refs: Vec<&Path> = dirs.iter().map(|p| p.as_path()).collect();
+    catalogue::load(&refs).map_err(|errs| {
+        output::print_diagnostics(&errs);
+        eprintln!("aiact: the evidence catalogue has {} error(s)", errs.len());
+        EXIT_ERROR
+    })
+}
+
+/// Render a report in a file format.
+pub fn render(format: Format, rep: &report::Report) -> Result<String, String> {
+    match format {
+        Format::Json => report::json::render(rep).map_err(|e| e.to_string()),
+        Format::Md => report::markdown::render(rep),
+    }
+}
+
 /// Load the default pack plus the user's packs, printing every error.
 pub fn load_pack(dirs: &[PathBuf]) -> Result<Pack, i32> {
     let refs: Vec<&Path> = dirs.iter().map(|p| p.as_path()).collect();
@@ -73,20 +93,20 @@ pub fn run(args: AuditArgs) -> i32 {
         law: args.law.map(Law::from),
         extra_packs: args.rules.iter().map(|p| p.display().to_string()).collect(),
     };
-    let (systems, diags) = audit::gather(&args.path, &pack);
-    let has_errors = diags.iter().any(|d| d.is_error());
-    output::print_diagnostics(&diags);
-    if systems.is_empty() && !has_errors {
+    let catalogue = match load_catalogue(&args.rules) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let rep = audit::run(&args.path, &pack, &catalogue, &opts);
+    let has_errors = rep.diagnostics.iter().any(|d| d.is_error());
+    output::print_diagnostics(&rep.diagnostics);
+    if rep.systems.is_empty() && !has_errors {
         eprintln!(
             "aiact: no aiact.yaml found under {}; run `aiact init` to write one",
             args.path.display()
         );
     }
-    let rep = audit::decide(&systems, &pack, &opts, diags);
-    let rendered = match args.format {
-        Format::Json => report::json::render(&rep).map_err(|e| e.to_string()),
-        Format::Md => report::markdown::render(&rep),
-    };
+    let rendered = render(args.format, &rep);
     let text = match rendered {
         Ok(t) => t,
         Err(e) => {

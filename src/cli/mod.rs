@@ -2,6 +2,7 @@
 //! 0 success, 1 the gate failed, 2 usage or input error.
 
 mod audit;
+mod check;
 mod init;
 pub mod output;
 mod rules;
@@ -21,6 +22,8 @@ Exit codes:
 
 Examples:
   aiact audit fixtures/hirerank
+  aiact check .                                   # the CI gate
+  aiact diff main HEAD                            # what a change does, for a PR comment
   aiact audit . --format json --out aiact-report.json
   aiact audit . --as-of 2027-12-02 --law amended
   aiact rules explain annex3.4.a
@@ -52,6 +55,34 @@ Examples:
 
 Exit codes: 0 report written, 2 input error (the report still covers the valid systems).")]
     Audit(audit::AuditArgs),
+
+    /// The CI gate: audit PATH, check each obligation's evidence, apply waivers, and exit
+    /// 0 (passed), 1 (the gate failed) or 2 (usage or input error).
+    #[command(after_help = "\
+Fails on (always): a prohibited practice; missing or incomplete evidence for an obligation
+that applies on the as-of date; an expired waiver. Fails on (unless --allow-undetermined): an
+undetermined tier or general-purpose AI status, or a prohibited practice not yet ruled out.
+--fail-on adds: upcoming-evidence (obligations that apply later or may apply), high-risk,
+any-finding (every finding, open question and input warning).
+
+Waivers (aiact-waivers.yaml at PATH, or --waivers FILE): each needs id, system, reason,
+owner and expires (YYYY-MM-DD). See docs/ci.md.
+
+Output: one line per system (PASS/FAIL, tier, what failed), coloured only on a terminal
+and never when NO_COLOR is set. --format/--out also write the full report.
+
+Examples:
+  aiact check                                   # the current folder
+  aiact check . --as-of 2027-12-02              # pin the date (waiver expiry too)
+  aiact check . --fail-on high-risk,upcoming-evidence
+  aiact check . --allow-undetermined --waivers ci/waivers.yaml
+  aiact check . --format json --out aiact-report.json
+
+Exit codes:
+  0  the gate passed
+  1  the gate failed (policy not met, or a waiver expired)
+  2  usage or input error (bad manifest, rule pack or waiver file)")]
+    Check(check::CheckArgs),
 
     /// Inspect, validate and test rule packs.
     #[command(subcommand)]
@@ -90,6 +121,7 @@ pub fn main() -> i32 {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Audit(args) => audit::run(args),
+        Command::Check(args) => check::run(args),
         Command::Rules(cmd) => rules::run(cmd),
         Command::Init { path } => init::run(&path),
     }

@@ -5,5 +5,6 @@ pub mod markdown;
 pub mod model;
 pub mod schema;
 pub mod templates;
+pub mod terminal;
 
 pub use model::*;

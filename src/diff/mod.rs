@@ -1,0 +1,1 @@
+//! Diff: what changed between two audits (filled below).
