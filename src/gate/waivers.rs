@@ -204,6 +204,7 @@ pub fn apply(report: &mut Report, waivers: &[Waiver]) {
             WaiverState::Expired
         };
         let mut applied = Vec::new();
+        let mut refused = false;
         if status == WaiverState::Active {
             for s in report.systems.iter_mut().filter(|s| w.covers_system(s)) {
                 for o in &mut s.obligations {
@@ -235,6 +236,7 @@ pub fn apply(report: &mut Report, waivers: &[Waiver]) {
                                     w.id, s.name
                                 ),
                             ));
+                            refused = true;
                             continue;
                         }
                         t.waived = Some(w.mark());
@@ -242,7 +244,7 @@ pub fn apply(report: &mut Report, waivers: &[Waiver]) {
                     }
                 }
             }
-            if applied.is_empty() {
+            if applied.is_empty() && !refused {
                 diags.push(Diagnostic::warning(
                     "waiver.unused",
                     w.source.clone(),

@@ -103,7 +103,9 @@ pub fn render(report: &Report, gate: &GateSummary, colour: bool) -> String {
             WaiverState::Active => p.s(Style::Dim, "waiver active"),
             WaiverState::Expired => p.s(Style::Fail, "waiver EXPIRED"),
         };
-        let covers = if w.applied_to.is_empty() {
+        let covers = if w.status == WaiverState::Expired {
+            "covers nothing: renew it or fix the gap".to_string()
+        } else if w.applied_to.is_empty() {
             "matches nothing".to_string()
         } else {
             format!("covers {}", w.applied_to.join(", "))

@@ -1,0 +1,518 @@
+//! `aiact check` and `aiact diff` as a user runs them: exit codes, terminal output, waivers,
+//! reports. Fixtures live in fixtures/gate/; fixtures/gate/pack stands in for the
+//! obligations part of the law pack so these tests check the gate, not the law.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const AS_OF: &str = "2028-06-01";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aiact"));
+    cmd.args(args).current_dir(dir).env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run aiact");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn aiact(args: &[&str]) -> Run {
+    run_in(&root(), args, &[])
+}
+
+/// `aiact check FIXTURE --rules fixtures/gate/pack --as-of AS_OF ...`
+fn check(fixture: &str, extra: &[&str]) -> Run {
+    let path = format!("fixtures/gate/{fixture}");
+    let mut args = vec![
+        "check",
+        path.as_str(),
+        "--rules",
+        "fixtures/gate/pack",
+        "--as-of",
+        AS_OF,
+    ];
+    args.extend_from_slice(extra);
+    aiact(&args)
+}
+
+fn show(r: &Run) -> String {
+    format!(
+        "exit {}\n--- stdout\n{}--- stderr\n{}",
+        r.code, r.stdout, r.stderr
+    )
+}
+
+#[test]
+fn a_system_with_all_its_evidence_passes() {
+    let r = check("pass", &[]);
+    assert_eq!(r.code, 0, "{}", show(&r));
+    assert!(
+        r.stdout.starts_with("PASS  RankRight (.)  high_risk\n"),
+        "{}",
+        show(&r)
+    );
+    assert!(
+        r.stdout.contains("gate passed: 1 system(s)"),
+        "{}",
+        show(&r)
+    );
+}
+
+#[test]
+fn a_prohibited_practice_fails_and_cannot_be_waived() {
+    let r = check("prohibited", &[]);
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(
+        r.stdout.contains(
+            "FAIL  FaceTrawl (.)  prohibited  prohibited: prohibited practice (art5.1.e)"
+        ),
+        "{}",
+        show(&r)
+    );
+
+    let r = check(
+        "prohibited",
+        &["--waivers", "fixtures/gate/waivers/prohibited.yaml"],
+    );
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(r.stderr.contains("cannot be waived"), "{}", show(&r));
+    // Even --allow-undetermined does not let it through.
+    assert_eq!(check("prohibited", &["--allow-undetermined"]).code, 1);
+}
+
+#[test]
+fn missing_evidence_for_an_obligation_in_force_fails_naming_the_gaps() {
+    let r = check("missing-evidence", &[]);
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(
+        r.stdout
+            .contains("art11: missing sections annex4.5, annex4.7, annex4.8, annex4.9"),
+        "{}",
+        show(&r)
+    );
+    assert!(
+        r.stdout.contains("art12: no document found"),
+        "{}",
+        show(&r)
+    );
+    assert!(r.stdout.contains("art9: no document found"), "{}", show(&r));
+}
+
+#[test]
+fn obligations_not_yet_in_force_fail_only_when_asked() {
+    // Annex III duties apply from 2027-12-02 under the amended text.
+    let before = ["--as-of", "2027-06-01"];
+    let r = aiact(&[
+        "check",
+        "fixtures/gate/missing-evidence",
+        "--rules",
+        "fixtures/gate/pack",
+        before[0],
+        before[1],
+    ]);
+    assert_eq!(r.code, 0, "{}", show(&r));
+    let r = aiact(&[
+        "check",
+        "fixtures/gate/missing-evidence",
+        "--rules",
+        "fixtures/gate/pack",
+        before[0],
+        before[1],
+        "--fail-on",
+        "upcoming-evidence",
+    ]);
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(
+        r.stdout.contains("upcoming-evidence: art11"),
+        "{}",
+        show(&r)
+    );
+    assert!(
+        r.stdout.contains("from 2027-12-02, not yet applicable"),
+        "{}",
+        show(&r)
+    );
+}
+
+#[test]
+fn undetermined_fails_unless_allowed() {
+    let r = check("undetermined", &[]);
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(
+        r.stdout.contains("undetermined: tier undetermined; answer"),
+        "{}",
+        show(&r)
+    );
+    assert_eq!(check("undetermined", &["--allow-undetermined"]).code, 0);
+    let r = check(
+        "undetermined",
+        &["--allow-undetermined", "--fail-on", "undetermined"],
+    );
+    assert_eq!(r.code, 2, "{}", show(&r));
+    assert!(r.stderr.contains("contradict"), "{}", show(&r));
+}
+
+#[test]
+fn fail_on_adds_conditions() {
+    let r = check("pass", &["--fail-on", "high-risk"]);
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(
+        r.stdout.contains("high-risk: high-risk (annex3.4.a)"),
+        "{}",
+        show(&r)
+    );
+    assert!(
+        r.stdout
+            .contains("fails on: prohibited, undetermined, missing-evidence, high-risk")
+    );
+    // A chatbot with its disclosure passes the defaults; any-finding sees its open questions.
+    assert_eq!(check("chatbot", &[]).code, 0);
+    assert_eq!(check("gpai", &[]).code, 0);
+    let r = check("gpai", &["--fail-on", "any-finding"]);
+    assert_eq!(r.code, 1, "{}", show(&r));
+    let r = check("pass", &["--fail-on", "sometimes"]);
+    assert_eq!(r.code, 2, "{}", show(&r));
+    assert!(
+        r.stderr
+            .contains("expected one of prohibited, undetermined"),
+        "{}",
+        show(&r)
+    );
+}
+
+#[test]
+fn the_default_waiver_file_covers_gaps_until_it_expires() {
+    let r = check("waived", &[]);
+    assert_eq!(r.code, 0, "{}", show(&r));
+    assert!(
+        r.stdout
+            .contains("PASS  ShortList (.)  high_risk  (3 waived)"),
+        "{}",
+        show(&r)
+    );
+    assert!(
+        r.stdout
+            .contains("waiver active  art11 on ShortList until 2028-12-31"),
+        "{}",
+        show(&r)
+    );
+
+    // The last day still holds; the day after, every waiver has expired: fail closed.
+    let r = aiact(&[
+        "check",
+        "fixtures/gate/waived",
+        "--rules",
+        "fixtures/gate/pack",
+        "--as-of",
+        "2028-12-31",
+    ]);
+    assert_eq!(r.code, 0, "{}", show(&r));
+    let r = aiact(&[
+        "check",
+        "fixtures/gate/waived",
+        "--rules",
+        "fixtures/gate/pack",
+        "--as-of",
+        "2029-01-01",
+    ]);
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(
+        r.stdout
+            .contains("waiver EXPIRED  art11 on ShortList until 2028-12-31"),
+        "{}",
+        show(&r)
+    );
+    assert!(r.stdout.contains("missing-evidence: art11"), "{}", show(&r));
+}
+
+#[test]
+fn an_expired_waiver_fails_even_when_the_others_hold() {
+    let r = check(
+        "waived",
+        &["--waivers", "fixtures/gate/waivers/expired.yaml"],
+    );
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(
+        r.stdout
+            .contains("waiver EXPIRED  art11 on ShortList until 2028-01-31"),
+        "{}",
+        show(&r)
+    );
+    assert!(r.stdout.contains("waiver active  art12"), "{}", show(&r));
+
+    let r = check(
+        "waived",
+        &[
+            "--waivers",
+            "fixtures/gate/waivers/expired.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json report");
+    let waivers = v["waivers"].as_array().expect("waivers");
+    assert_eq!(waivers[0]["status"], "expired");
+    assert_eq!(waivers[1]["status"], "active");
+    let gate = &v["gate"];
+    assert_eq!(gate["passed"], false);
+    assert!(
+        gate["failures"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f["condition"] == "waiver-expired"))
+    );
+}
+
+#[test]
+fn a_malformed_waiver_file_is_an_input_error_with_positions() {
+    let r = check(
+        "waived",
+        &["--waivers", "fixtures/gate/waivers/malformed.yaml"],
+    );
+    assert_eq!(r.code, 2, "{}", show(&r));
+    assert!(
+        r.stderr.contains(
+            "fixtures/gate/waivers/malformed.yaml:2:5: error[waiver.malformed]: `owner` is required"
+        ),
+        "{}",
+        show(&r)
+    );
+    assert!(
+        r.stderr
+            .contains("malformed.yaml:5:14: error[waiver.malformed]: `expires` must be a date"),
+        "{}",
+        show(&r)
+    );
+    assert!(
+        r.stdout.is_empty(),
+        "no verdict on a broken waiver file: {}",
+        show(&r)
+    );
+
+    let r = check(
+        "pass",
+        &["--waivers", "fixtures/gate/waivers/no-such-file.yaml"],
+    );
+    assert_eq!(r.code, 2, "{}", show(&r));
+}
+
+#[test]
+fn waived_items_stay_in_the_report_marked() {
+    let r = check("waived", &["--format", "json"]);
+    assert_eq!(r.code, 0, "{}", show(&r));
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json report");
+    let obligations = v["systems"][0]["obligations"]
+        .as_array()
+        .expect("obligations");
+    let art11 = obligations
+        .iter()
+        .find(|o| o["id"] == "art11")
+        .expect("art11");
+    assert_eq!(art11["evidence_status"], "waived");
+    assert_eq!(art11["waived"]["owner"], "compliance@shortlist.example");
+    assert_eq!(art11["waived"]["expires"], "2028-12-31");
+    // The gaps are still listed.
+    let missing: Vec<&str> = art11["missing_sections"]
+        .as_array()
+        .expect("missing")
+        .iter()
+        .filter_map(|m| m["id"].as_str())
+        .collect();
+    assert_eq!(missing, ["annex4.5", "annex4.7", "annex4.8", "annex4.9"]);
+    // The empty heading is named with its line.
+    assert!(
+        art11["missing_sections"][0]["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("compliance/technical-documentation.md:15"))
+    );
+    // The summary went to stderr, the report to stdout.
+    assert!(r.stderr.contains("PASS  ShortList"), "{}", show(&r));
+    // The Markdown report shows the waivers too.
+    let md = check("waived", &["--format", "md"]).stdout;
+    assert!(md.contains("## Waivers"), "{md}");
+    assert!(
+        md.contains("| `art11` | ShortList | 2028-12-31 | compliance@shortlist.example |"),
+        "{md}"
+    );
+    assert!(md.contains("## Gate: passed"), "{md}");
+}
+
+#[test]
+fn evidence_is_reported_per_obligation_with_lines() {
+    let r = check("pass", &["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json report");
+    let obligations = v["systems"][0]["obligations"]
+        .as_array()
+        .expect("obligations");
+    let art15 = obligations
+        .iter()
+        .find(|o| o["id"] == "art15")
+        .expect("art15");
+    assert_eq!(art15["evidence_status"], "met");
+    // Named in the manifest: only that file is read; the model-index front matter counts.
+    let docs = art15["evidence_checked"].as_array().expect("docs");
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0]["path"], "MODEL_CARD.md");
+    assert_eq!(docs[0]["from"], "manifest");
+    assert_eq!(docs[0]["sections"][0]["id"], "art15.3");
+    assert_eq!(docs[0]["sections"][0]["line"], 3);
+    let art9 = obligations
+        .iter()
+        .find(|o| o["id"] == "art9")
+        .expect("art9");
+    let found = &art9["evidence_checked"][0];
+    assert_eq!(found["path"], "compliance/risk-management.md");
+    assert_eq!(found["sections"][0]["id"], "art9.2.a");
+    assert_eq!(found["sections"][0]["line"], 3);
+}
+
+#[test]
+fn the_json_report_matches_its_schema_and_is_deterministic() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/report.schema.json")).expect("schema"),
+    )
+    .expect("schema json");
+    let validator = jsonschema::validator_for(&schema).expect("valid schema");
+    for fixture in ["pass", "waived", "missing-evidence", "prohibited", "gpai"] {
+        let a = check(fixture, &["--format", "json"]);
+        let b = check(fixture, &["--format", "json"]);
+        assert_eq!(a.stdout, b.stdout, "{fixture}: two runs differ");
+        let v: serde_json::Value = serde_json::from_str(&a.stdout).expect("json");
+        let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{fixture}: {errors:?}");
+    }
+}
+
+#[test]
+fn the_report_can_be_written_to_a_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("report.json");
+    let out_s = out.display().to_string();
+    let r = check("missing-evidence", &["--out", &out_s]);
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(r.stdout.contains("FAIL  ShortList"), "{}", show(&r));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("written")).expect("json");
+    assert_eq!(v["gate"]["passed"], false);
+}
+
+#[test]
+fn plain_text_without_a_terminal_or_with_no_color() {
+    // A pipe is not a terminal: no escape codes.
+    let r = check("prohibited", &[]);
+    assert!(!r.stdout.contains('\x1b'), "{}", show(&r));
+    // Under a pseudo-terminal (util-linux `script`), colour appears unless NO_COLOR is set.
+    let script = Path::new("/usr/bin/script");
+    if !script.exists() {
+        eprintln!("skipped the terminal half: no /usr/bin/script");
+        return;
+    }
+    let cmd = format!(
+        "{} check fixtures/gate/prohibited --rules fixtures/gate/pack --as-of {AS_OF}",
+        env!("CARGO_BIN_EXE_aiact")
+    );
+    let tty = |no_color: Option<&str>| {
+        let mut c = Command::new(script);
+        c.args(["-qec", &cmd, "/dev/null"])
+            .current_dir(root())
+            .env_remove("NO_COLOR");
+        if let Some(v) = no_color {
+            c.env("NO_COLOR", v);
+        }
+        let out = c.output().expect("script");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let coloured = tty(None);
+    assert!(coloured.contains("\x1b[1;31mFAIL\x1b[0m"), "{coloured:?}");
+    let plain = tty(Some("1"));
+    assert!(plain.contains("FAIL  FaceTrawl"), "{plain:?}");
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+}
+
+#[test]
+fn evidence_paths_are_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sys = dir.path().join("svc");
+    std::fs::create_dir_all(&sys).expect("mkdir");
+    std::fs::write(
+        sys.join("aiact.yaml"),
+        "name: Svc\nrole: provider\nfacts:\n  art5.1: false\n  annex3.4.a: true\n  profiling: true\nevidence:\n  risk_managment: docs/rm.md\n  logging: ../../outside.md\n",
+    )
+    .expect("write");
+    let d = dir.path().display().to_string();
+    let r = aiact(&[
+        "check",
+        &d,
+        "--rules",
+        "fixtures/gate/pack",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(r.code, 2, "{}", show(&r));
+    assert!(r.stderr.contains("svc/aiact.yaml:8: error[manifest.evidence_kind]: unknown evidence kind `risk_managment`"), "{}", show(&r));
+    assert!(
+        r.stderr.contains("did you mean `risk_management`?"),
+        "{}",
+        show(&r)
+    );
+    assert!(
+        r.stderr
+            .contains("svc/aiact.yaml:9: error[manifest.evidence_path]"),
+        "{}",
+        show(&r)
+    );
+}
+
+#[test]
+fn audit_reports_evidence_too() {
+    let r = aiact(&[
+        "audit",
+        "fixtures/gate/missing-evidence",
+        "--rules",
+        "fixtures/gate/pack",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(r.code, 0, "{}", show(&r));
+    assert!(r.stdout.contains("### Evidence checks"), "{}", show(&r));
+    assert!(r.stdout.contains("- **`art9`: missing**"), "{}", show(&r));
+    assert!(!r.stdout.contains("## Gate"), "audit has no verdict");
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let r = aiact(&["check", "--help"]);
+    assert_eq!(r.code, 0);
+    for s in [
+        "0  the gate passed",
+        "1  the gate failed",
+        "2  usage or input error",
+        "--fail-on",
+        "--waivers",
+        "NO_COLOR",
+    ] {
+        assert!(r.stdout.contains(s), "missing {s:?} in\n{}", r.stdout);
+    }
+    assert_eq!(aiact(&["check", "--no-such-flag"]).code, 2);
+    // Nothing to check is not a failure, but it is said.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let r = aiact(&["check", &dir.path().display().to_string()]);
+    assert_eq!(r.code, 0, "{}", show(&r));
+    assert!(r.stderr.contains("no aiact.yaml found"), "{}", show(&r));
+    // A path that does not exist is an input error.
+    assert_eq!(aiact(&["check", "fixtures/gate/no-such-folder"]).code, 2);
+}
