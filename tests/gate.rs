@@ -516,3 +516,166 @@ fn help_documents_the_exit_codes() {
     // A path that does not exist is an input error.
     assert_eq!(aiact(&["check", "fixtures/gate/no-such-folder"]).code, 2);
 }
+
+#[test]
+fn diff_of_two_folders() {
+    let r = aiact(&[
+        "diff",
+        "fixtures/gate/diff/base",
+        "fixtures/gate/diff/head",
+        "--rules",
+        "fixtures/gate/pack",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(r.code, 0, "{}", show(&r));
+    let md = &r.stdout;
+    for s in [
+        "| HelpBot (`chatbot`) | changed | minimal_risk → **limited_risk** | none | +1 −0 ~0 |",
+        "| OldFilter (`legacy`) | removed |",
+        "| Aurora-7B (`model`) | added | **minimal_risk** (new) | **gpai** (new) |",
+        "| TalentScore (`ranker`) | changed | undetermined → **high_risk** |",
+        "- Tier: undetermined → **high_risk** (decided by `annex3.4.a`)",
+        "- Obligation `art11`: status conditional → applies (evidence missing)",
+        "- New obligation `art53.1.c`: Copyright policy (applies, evidence met)",
+        "- Answered: `annex1`, `annex3`",
+    ] {
+        assert!(md.contains(s), "missing {s:?} in\n{md}");
+    }
+    // The same folder on both sides: nothing changed.
+    let r = aiact(&[
+        "diff",
+        "fixtures/gate/pass",
+        "fixtures/gate/pass",
+        "--rules",
+        "fixtures/gate/pack",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(r.code, 0, "{}", show(&r));
+    assert!(
+        r.stdout.contains("No change in any system's tier"),
+        "{}",
+        show(&r)
+    );
+    // Neither a path nor a revision.
+    let r = aiact(&[
+        "diff",
+        "no-such-thing",
+        "fixtures/gate/pass",
+        "--repo",
+        "fixtures",
+    ]);
+    assert_eq!(r.code, 2, "{}", show(&r));
+    assert!(
+        r.stderr
+            .contains("`no-such-thing` is neither a path nor a git revision"),
+        "{}",
+        show(&r)
+    );
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .expect("git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.expect("walk");
+        let rel = e.path().strip_prefix(from).expect("prefix");
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            std::fs::copy(e.path(), &dest).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn diff_of_two_git_revisions_leaves_the_working_tree_alone() {
+    if Command::new("git").arg("--version").output().is_err() {
+        eprintln!("skipped: no git");
+        return;
+    }
+    let repo = tempfile::tempdir().expect("tempdir");
+    let r = repo.path();
+    git(r, &["init", "-q", "-b", "main"]);
+    copy_tree(&root().join("fixtures/gate/diff/base"), r);
+    git(r, &["add", "-A"]);
+    git(r, &["commit", "-q", "-m", "base"]);
+    git(r, &["checkout", "-q", "-b", "feature"]);
+    std::fs::remove_dir_all(r.join("legacy")).expect("rm");
+    copy_tree(&root().join("fixtures/gate/diff/head"), r);
+    git(r, &["add", "-A"]);
+    git(r, &["commit", "-q", "-m", "head"]);
+    // An uncommitted edit must survive, and must not be read.
+    std::fs::write(r.join("ranker/aiact.yaml"), "name: Broken\nfacts: [").expect("write");
+    let status_before = git(r, &["status", "--porcelain"]);
+    let checkouts = || {
+        std::fs::read_dir(std::env::temp_dir())
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .filter(|e| e.file_name().to_string_lossy().starts_with("aiact-diff-"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    let before = checkouts();
+
+    let pack = root().join("fixtures/gate/pack").display().to_string();
+    let run = run_in(
+        r,
+        &["diff", "main", "HEAD", "--rules", &pack, "--as-of", AS_OF],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", show(&run));
+    assert!(
+        run.stdout.contains("Compared `main (") && run.stdout.contains("→ `HEAD ("),
+        "{}",
+        show(&run)
+    );
+    assert!(
+        run.stdout
+            .contains("| TalentScore (`ranker`) | changed | undetermined → **high_risk** |"),
+        "{}",
+        show(&run)
+    );
+    assert!(
+        run.stdout.contains("| OldFilter (`legacy`) | removed |"),
+        "{}",
+        show(&run)
+    );
+
+    // The working tree, the index and the worktree list are as they were.
+    assert_eq!(git(r, &["status", "--porcelain"]), status_before);
+    assert_eq!(git(r, &["worktree", "list"]).lines().count(), 1);
+    assert_eq!(
+        git(r, &["rev-parse", "--abbrev-ref", "HEAD"]).trim(),
+        "feature"
+    );
+
+    // A revision against the working tree: the broken manifest is an input error (exit 2).
+    let run = run_in(
+        r,
+        &["diff", "HEAD", ".", "--rules", &pack, "--as-of", AS_OF],
+        &[],
+    );
+    assert_eq!(run.code, 2, "{}", show(&run));
+    // The temporary folders are gone.
+    assert!(checkouts() <= before, "temporary checkouts left behind");
+}

@@ -3,6 +3,7 @@
 
 mod audit;
 mod check;
+mod diff;
 mod init;
 pub mod output;
 mod rules;
@@ -84,6 +85,21 @@ Exit codes:
   2  usage or input error (bad manifest, rule pack or waiver file)")]
     Check(check::CheckArgs),
 
+    /// Compare two versions (folders, or git revisions of the current repository) and print
+    /// what changed per system, as Markdown for a pull-request comment.
+    #[command(after_help = "\
+Each side is a folder (or manifest file) when that path exists, otherwise a git revision.
+A revision is read with git ls-tree and git cat-file into a temporary folder that is removed
+afterwards; the working tree, index and worktree list are never touched.
+
+Examples:
+  aiact diff main HEAD                          # inside a git repository
+  aiact diff origin/main HEAD --out aiact-diff.md
+  aiact diff ./before ./after
+
+Exit codes: 0 the diff was written, 2 usage or input error.")]
+    Diff(diff::DiffArgs),
+
     /// Inspect, validate and test rule packs.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
@@ -122,6 +138,7 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Audit(args) => audit::run(args),
         Command::Check(args) => check::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Rules(cmd) => rules::run(cmd),
         Command::Init { path } => init::run(&path),
     }
