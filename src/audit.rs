@@ -5,6 +5,7 @@ use crate::decide::engine::{self, Input, Kind};
 use crate::decide::pack::{Law, Pack};
 use crate::diag::Diagnostic;
 use crate::discover;
+use crate::extract;
 use crate::extract::manifest::{self, Manifest};
 use crate::facts::{Fact, FactSet, Value};
 use crate::report::{Finding, FindingLevel, LawApplied, Report, RulePackInfo, SystemReport, Tool};
@@ -62,10 +63,19 @@ pub fn base_of(root: &Path) -> &Path {
     }
 }
 
-/// The whole pipeline: discover, extract, decide, then check the evidence of each obligation.
-pub fn run(root: &Path, pack: &Pack, catalogue: &Catalogue, opts: &AuditOptions) -> Report {
-    let (systems, diags) = gather(root, pack);
-    let mut report = decide(&systems, pack, opts, diags);
+/// The whole pipeline: discover, extract, merge, decide, then check the evidence of each
+/// obligation.
+pub fn run(
+    root: &Path,
+    pack: &Pack,
+    catalogue: &Catalogue,
+    opts: &AuditOptions,
+    scan: &ScanOptions,
+) -> Report {
+    let gathered = gather_with(root, pack, scan);
+    let systems = gathered.systems;
+    let mut report = decide(&systems, pack, opts, gathered.diagnostics);
+    report.evidence = gathered.evidence;
     let docs: BTreeMap<String, SystemDocs<'_>> = systems
         .iter()
         .map(|s| {
@@ -84,32 +94,87 @@ pub fn run(root: &Path, pack: &Pack, catalogue: &Catalogue, opts: &AuditOptions)
     report
 }
 
-/// Read the tree under `root` (or a single manifest file) into systems.
+/// How the tree is scanned.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Files larger than this are reported, not read.
+    pub max_file_size: u64,
+    /// Show a progress line on stderr for long scans (only when stderr is a terminal).
+    pub progress: bool,
+    /// Worker threads for walking and reading (0: the machine's).
+    pub threads: usize,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            max_file_size: discover::DEFAULT_MAX_FILE_SIZE,
+            progress: false,
+            threads: 0,
+        }
+    }
+}
+
+/// Everything read from the tree, before the decision.
+#[derive(Debug, Default)]
+pub struct Gathered {
+    pub systems: Vec<SystemEvidence>,
+    /// Every evidence file read and what it yielded.
+    pub evidence: Vec<crate::report::EvidenceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A diagnostic about a file under `base` names a path the user can open, as manifest
+/// diagnostics do.
+fn shown_at(base: &Path, mut d: Diagnostic) -> Diagnostic {
+    if !d.file.is_empty() && Path::new(&d.file).is_relative() && !base.as_os_str().is_empty() {
+        d.file = base.join(&d.file).display().to_string();
+    }
+    d
+}
+
+fn is_manifest(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    manifest::FILE_NAMES.contains(&name)
+}
+
+/// Read the tree under `root` (or a single file) into systems, with default options.
 pub fn gather(root: &Path, pack: &Pack) -> (Vec<SystemEvidence>, Vec<Diagnostic>) {
+    let g = gather_with(root, pack, &ScanOptions::default());
+    (g.systems, g.diagnostics)
+}
+
+/// Read the tree under `root` (or a single file): manifests, then every evidence file
+/// (model cards, BOMs, package manifests, prose), merged into systems.
+pub fn gather_with(root: &Path, pack: &Pack, scan: &ScanOptions) -> Gathered {
     let mut diags = Vec::new();
     let mut systems = Vec::new();
-    let (base, files): (&Path, Vec<(String, std::path::PathBuf)>) = if root.is_file() {
+    let (base, found): (&Path, Vec<discover::FoundFile>) = if root.is_file() {
         let name = root
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
+        let size = std::fs::metadata(root).map(|m| m.len()).unwrap_or(0);
         (
             root.parent().unwrap_or(Path::new(".")),
-            vec![(name, root.to_path_buf())],
+            vec![discover::FoundFile {
+                rel: name,
+                abs: root.to_path_buf(),
+                size,
+            }],
         )
     } else if root.is_dir() {
-        let d = discover::walk(root);
+        let opts = discover::WalkOptions {
+            max_file_size: scan.max_file_size,
+            threads: scan.threads,
+            progress: scan.progress,
+        };
+        // Only manifests and evidence are kept, so memory follows the evidence, not the tree.
+        let d = discover::walk_with(root, &opts, |rel| {
+            is_manifest(rel) || extract::is_candidate(rel)
+        });
         diags.extend(d.diagnostics);
-        let files = d
-            .files
-            .into_iter()
-            .filter(|f| {
-                let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
-                manifest::FILE_NAMES.contains(&name)
-            })
-            .map(|f| (f.rel, f.abs))
-            .collect();
-        (root, files)
+        (root, d.files)
     } else {
         diags.push(Diagnostic::error(
             "input.not_found",
@@ -118,9 +183,16 @@ pub fn gather(root: &Path, pack: &Pack) -> (Vec<SystemEvidence>, Vec<Diagnostic>
             0,
             "no such file or folder",
         ));
-        return (systems, diags);
+        return Gathered {
+            systems,
+            evidence: Vec::new(),
+            diagnostics: diags,
+        };
     };
-    for (rel, abs) in files {
+    let (manifests, evidence): (Vec<_>, Vec<_>) =
+        found.into_iter().partition(|f| is_manifest(&f.rel));
+    for f in manifests {
+        let (rel, abs) = (f.rel, f.abs);
         let text = match std::fs::read(&abs) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(t) => t,
@@ -147,6 +219,13 @@ pub fn gather(root: &Path, pack: &Pack) -> (Vec<SystemEvidence>, Vec<Diagnostic>
             }
         };
         let (m, d) = manifest::parse(&rel, &text, pack);
+        // A manifest with errors is not classified: a result from half of what the team
+        // wrote would look complete and be wrong. Its errors are reported instead.
+        let m = if d.iter().any(|x| x.is_error()) {
+            None
+        } else {
+            m
+        };
         // Diagnostics name a path the user can open; facts keep paths relative to the root.
         let shown = base.join(&rel).display().to_string();
         diags.extend(d.into_iter().map(|mut x| {
@@ -158,7 +237,18 @@ pub fn gather(root: &Path, pack: &Pack) -> (Vec<SystemEvidence>, Vec<Diagnostic>
         }
     }
     systems.sort_by(|a, b| a.folder.cmp(&b.folder).then(a.source.cmp(&b.source)));
-    (systems, diags)
+    let (extractions, read_diags) =
+        crate::merge::read_all(base, &evidence, scan.max_file_size, scan.threads);
+    diags.extend(read_diags.into_iter().map(|x| shown_at(base, x)));
+    let mut evidence_diags = Vec::new();
+    let inventory = crate::merge::merge(&mut systems, extractions, &mut evidence_diags);
+    diags.extend(evidence_diags.into_iter().map(|x| shown_at(base, x)));
+    systems.sort_by(|a, b| a.folder.cmp(&b.folder).then(a.source.cmp(&b.source)));
+    Gathered {
+        systems,
+        evidence: inventory,
+        diagnostics: diags,
+    }
 }
 
 /// Decide every system and build the report model.
@@ -206,6 +296,8 @@ pub fn decide(
             extra_packs: opts.extra_packs.clone(),
         },
         systems: reports,
+        // The caller adds the inventory from [`Gathered`]; a decision alone has none.
+        evidence: Vec::new(),
         diagnostics,
         waivers: Vec::new(),
         gate: None,
@@ -276,6 +368,7 @@ pub fn decide_one(s: &SystemEvidence, pack: &Pack, law: Law, as_of: Date) -> Sys
         gpai: out.gpai,
         triggers: out.triggers,
         obligations: out.obligations,
+        conditional_obligations: out.conditional_obligations,
         open_questions: out.open_questions,
         assumptions: out.assumptions,
         facts,

@@ -9,5 +9,6 @@ pub mod docs;
 pub mod extract;
 pub mod facts;
 pub mod gate;
+pub mod merge;
 pub mod report;
 pub mod yaml;

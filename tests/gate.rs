@@ -1,6 +1,5 @@
 //! `aiact check` and `aiact diff` as a user runs them: exit codes, terminal output, waivers,
-//! reports. Fixtures live in fixtures/gate/; fixtures/gate/pack stands in for the
-//! obligations part of the law pack so these tests check the gate, not the law.
+//! reports. Fixtures live in fixtures/gate/ and run on the default rule pack.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -35,17 +34,10 @@ fn aiact(args: &[&str]) -> Run {
     run_in(&root(), args, &[])
 }
 
-/// `aiact check FIXTURE --rules fixtures/gate/pack --as-of AS_OF ...`
+/// `aiact check FIXTURE --as-of AS_OF ...`
 fn check(fixture: &str, extra: &[&str]) -> Run {
     let path = format!("fixtures/gate/{fixture}");
-    let mut args = vec![
-        "check",
-        path.as_str(),
-        "--rules",
-        "fixtures/gate/pack",
-        "--as-of",
-        AS_OF,
-    ];
+    let mut args = vec!["check", path.as_str(), "--as-of", AS_OF];
     args.extend_from_slice(extra);
     aiact(&args)
 }
@@ -120,8 +112,6 @@ fn obligations_not_yet_in_force_fail_only_when_asked() {
     let r = aiact(&[
         "check",
         "fixtures/gate/missing-evidence",
-        "--rules",
-        "fixtures/gate/pack",
         before[0],
         before[1],
     ]);
@@ -129,8 +119,6 @@ fn obligations_not_yet_in_force_fail_only_when_asked() {
     let r = aiact(&[
         "check",
         "fixtures/gate/missing-evidence",
-        "--rules",
-        "fixtures/gate/pack",
         before[0],
         before[1],
         "--fail-on",
@@ -213,23 +201,9 @@ fn the_default_waiver_file_covers_gaps_until_it_expires() {
     );
 
     // The last day still holds; the day after, every waiver has expired: fail closed.
-    let r = aiact(&[
-        "check",
-        "fixtures/gate/waived",
-        "--rules",
-        "fixtures/gate/pack",
-        "--as-of",
-        "2028-12-31",
-    ]);
+    let r = aiact(&["check", "fixtures/gate/waived", "--as-of", "2028-12-31"]);
     assert_eq!(r.code, 0, "{}", show(&r));
-    let r = aiact(&[
-        "check",
-        "fixtures/gate/waived",
-        "--rules",
-        "fixtures/gate/pack",
-        "--as-of",
-        "2029-01-01",
-    ]);
+    let r = aiact(&["check", "fixtures/gate/waived", "--as-of", "2029-01-01"]);
     assert_eq!(r.code, 1, "{}", show(&r));
     assert!(
         r.stdout
@@ -422,7 +396,7 @@ fn plain_text_without_a_terminal_or_with_no_color() {
         return;
     }
     let cmd = format!(
-        "{} check fixtures/gate/prohibited --rules fixtures/gate/pack --as-of {AS_OF}",
+        "{} check fixtures/gate/prohibited --as-of {AS_OF}",
         env!("CARGO_BIN_EXE_aiact")
     );
     let tty = |no_color: Option<&str>| {
@@ -454,14 +428,7 @@ fn evidence_paths_are_checked() {
     )
     .expect("write");
     let d = dir.path().display().to_string();
-    let r = aiact(&[
-        "check",
-        &d,
-        "--rules",
-        "fixtures/gate/pack",
-        "--as-of",
-        AS_OF,
-    ]);
+    let r = aiact(&["check", &d, "--as-of", AS_OF]);
     assert_eq!(r.code, 2, "{}", show(&r));
     assert!(r.stderr.contains("svc/aiact.yaml:8: error[manifest.evidence_kind]: unknown evidence kind `risk_managment`"), "{}", show(&r));
     assert!(
@@ -479,14 +446,7 @@ fn evidence_paths_are_checked() {
 
 #[test]
 fn audit_reports_evidence_too() {
-    let r = aiact(&[
-        "audit",
-        "fixtures/gate/missing-evidence",
-        "--rules",
-        "fixtures/gate/pack",
-        "--as-of",
-        AS_OF,
-    ]);
+    let r = aiact(&["audit", "fixtures/gate/missing-evidence", "--as-of", AS_OF]);
     assert_eq!(r.code, 0, "{}", show(&r));
     assert!(r.stdout.contains("### Evidence checks"), "{}", show(&r));
     assert!(r.stdout.contains("- **`art9`: missing**"), "{}", show(&r));
@@ -523,8 +483,6 @@ fn diff_of_two_folders() {
         "diff",
         "fixtures/gate/diff/base",
         "fixtures/gate/diff/head",
-        "--rules",
-        "fixtures/gate/pack",
         "--as-of",
         AS_OF,
     ]);
@@ -536,8 +494,9 @@ fn diff_of_two_folders() {
         "| Aurora-7B (`model`) | added | **minimal_risk** (new) | **gpai** (new) |",
         "| TalentScore (`ranker`) | changed | undetermined → **high_risk** |",
         "- Tier: undetermined → **high_risk** (decided by `annex3.4.a`)",
-        "- Obligation `art11`: status conditional → applies (evidence missing)",
-        "- New obligation `art53.1.c`: Copyright policy (applies, evidence met)",
+        "- Obligations `art9`, `art10`, `art11`, `art12`, `art13`, `art14`, `art15`: status conditional → applies (evidence missing)",
+        "- New obligation `art53.1.c`: Put in place a policy to comply with EU copyright law (applies, evidence met)",
+        "- Removed: its manifest is gone (was minimal_risk).",
         "- Answered: `annex1`, `annex3`",
     ] {
         assert!(md.contains(s), "missing {s:?} in\n{md}");
@@ -547,8 +506,6 @@ fn diff_of_two_folders() {
         "diff",
         "fixtures/gate/pass",
         "fixtures/gate/pass",
-        "--rules",
-        "fixtures/gate/pack",
         "--as-of",
         AS_OF,
     ]);
@@ -637,12 +594,7 @@ fn diff_of_two_git_revisions_leaves_the_working_tree_alone() {
     };
     let before = checkouts();
 
-    let pack = root().join("fixtures/gate/pack").display().to_string();
-    let run = run_in(
-        r,
-        &["diff", "main", "HEAD", "--rules", &pack, "--as-of", AS_OF],
-        &[],
-    );
+    let run = run_in(r, &["diff", "main", "HEAD", "--as-of", AS_OF], &[]);
     assert_eq!(run.code, 0, "{}", show(&run));
     assert!(
         run.stdout.contains("Compared `main (") && run.stdout.contains("→ `HEAD ("),
@@ -670,11 +622,7 @@ fn diff_of_two_git_revisions_leaves_the_working_tree_alone() {
     );
 
     // A revision against the working tree: the broken manifest is an input error (exit 2).
-    let run = run_in(
-        r,
-        &["diff", "HEAD", ".", "--rules", &pack, "--as-of", AS_OF],
-        &[],
-    );
+    let run = run_in(r, &["diff", "HEAD", ".", "--as-of", AS_OF], &[]);
     assert_eq!(run.code, 2, "{}", show(&run));
     // The temporary folders are gone.
     assert!(checkouts() <= before, "temporary checkouts left behind");

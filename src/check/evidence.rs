@@ -81,7 +81,11 @@ struct Read {
 
 fn check_system(ctx: &mut Ctx<'_>, s: &mut SystemReport, d: &SystemDocs<'_>) {
     let mut findings = Vec::new();
-    for o in &mut s.obligations {
+    for o in s
+        .obligations
+        .iter_mut()
+        .chain(s.conditional_obligations.iter_mut())
+    {
         let kinds = ctx.catalogue.kinds_for(&o.id);
         if kinds.is_empty() {
             continue;

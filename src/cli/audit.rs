@@ -52,6 +52,9 @@ pub struct AuditArgs {
     /// Add a rule pack folder (repeatable); its rules override the default pack's by id.
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
+    /// Files larger than this many bytes are reported, not read.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::discover::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
 }
 
 /// Load the evidence catalogue (embedded, plus `evidence/checks.yaml` of each `--rules`
@@ -97,9 +100,14 @@ pub fn run(args: AuditArgs) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let rep = audit::run(&args.path, &pack, &catalogue, &opts);
+    let scan = audit::ScanOptions {
+        max_file_size: args.max_file_size,
+        progress: true,
+        threads: 0,
+    };
+    let rep = audit::run(&args.path, &pack, &catalogue, &opts, &scan);
     let has_errors = rep.diagnostics.iter().any(|d| d.is_error());
-    output::print_diagnostics(&rep.diagnostics);
+    output::print_diagnostics_by_position(&rep.diagnostics);
     if rep.systems.is_empty() && !has_errors {
         eprintln!(
             "aiact: no aiact.yaml found under {}; run `aiact init` to write one",

@@ -53,6 +53,9 @@ pub struct CheckArgs {
     /// evidence/checks.yaml overrides evidence kinds by id.
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
+    /// Files larger than this many bytes are reported, not read.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::discover::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
 }
 
 /// The waiver file to read: the one given (which must exist), or the default when present.
@@ -113,13 +116,18 @@ pub fn run(args: CheckArgs) -> i32 {
         law: args.law.map(Law::from),
         extra_packs: args.rules.iter().map(|p| p.display().to_string()).collect(),
     };
-    let mut rep = audit::run(&args.path, &pack, &catalogue, &opts);
+    let scan = audit::ScanOptions {
+        max_file_size: args.max_file_size,
+        progress: true,
+        threads: 0,
+    };
+    let mut rep = audit::run(&args.path, &pack, &catalogue, &opts, &scan);
     waivers::apply(&mut rep, &waiver_list);
     let gate = policy::evaluate(&rep, &policy);
     rep.gate = Some(gate.clone());
 
     let has_errors = rep.diagnostics.iter().any(|d| d.is_error());
-    output::print_diagnostics(&rep.diagnostics);
+    output::print_diagnostics_by_position(&rep.diagnostics);
     if rep.systems.is_empty() && !has_errors {
         eprintln!(
             "aiact: warning: no aiact.yaml found under {}; nothing to check",

@@ -97,13 +97,14 @@ pub fn run(args: DiffArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let base_rep = audit::run(base.root(), &pack, &catalogue, &opts);
-    let head_rep = audit::run(head.root(), &pack, &catalogue, &opts);
+    let scan = audit::ScanOptions::default();
+    let base_rep = audit::run(base.root(), &pack, &catalogue, &opts, &scan);
+    let head_rep = audit::run(head.root(), &pack, &catalogue, &opts, &scan);
     let mut has_errors = false;
     for (label, rep) in [(base.label(), &base_rep), (head.label(), &head_rep)] {
         if !rep.diagnostics.is_empty() {
             eprintln!("aiact: in {label}:");
-            output::print_diagnostics(&rep.diagnostics);
+            output::print_diagnostics_by_position(&rep.diagnostics);
         }
         has_errors |= rep.diagnostics.iter().any(|d| d.is_error());
     }

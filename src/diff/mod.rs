@@ -87,12 +87,15 @@ fn system_diff(b: Option<&SystemReport>, h: Option<&SystemReport>) -> Option<Sys
         s.map(|s| {
             s.obligations
                 .iter()
+                .chain(&s.conditional_obligations)
                 .map(|o| (o.id.clone(), o.clone()))
                 .collect()
         })
         .unwrap_or_default()
     };
     let (bo, ho) = (obl(b), obl(h));
+    let mut ids: Vec<&String> = ho.keys().collect();
+    ids.sort_by_key(|a| natural(a));
     let mut d = SystemDiff {
         name: any.name.clone(),
         path: any.path.clone(),
@@ -120,7 +123,8 @@ fn system_diff(b: Option<&SystemReport>, h: Option<&SystemReport>) -> Option<Sys
             })
             .unwrap_or_default(),
     };
-    for (id, o) in &ho {
+    for id in ids {
+        let Some(o) = ho.get(id) else { continue };
         match bo.get(id) {
             None => d.obligations_added.push((
                 id.clone(),
@@ -213,6 +217,7 @@ fn system_diff(b: Option<&SystemReport>, h: Option<&SystemReport>) -> Option<Sys
             d.obligations_removed.push((id.clone(), o.title.clone()));
         }
     }
+    d.obligations_removed.sort_by_key(|a| natural(&a.0));
     let qs = |s: Option<&SystemReport>| -> BTreeMap<String, String> {
         s.map(|s| {
             s.open_questions
@@ -234,6 +239,34 @@ fn system_diff(b: Option<&SystemReport>, h: Option<&SystemReport>) -> Option<Sys
         }
     }
     Some(d)
+}
+
+/// A sort key that puts `art8` before `art10`: digit runs compare as numbers.
+fn natural(id: &str) -> Vec<(u64, String)> {
+    let mut out = Vec::new();
+    let mut num = String::new();
+    let mut text = String::new();
+    for c in id.chars() {
+        if c.is_ascii_digit() {
+            if !text.is_empty() {
+                out.push((0, std::mem::take(&mut text)));
+            }
+            num.push(c);
+        } else {
+            if !num.is_empty() {
+                out.push((num.parse().unwrap_or(u64::MAX), String::new()));
+                num.clear();
+            }
+            text.push(c);
+        }
+    }
+    if !num.is_empty() {
+        out.push((num.parse().unwrap_or(u64::MAX), String::new()));
+    }
+    if !text.is_empty() {
+        out.push((0, text));
+    }
+    out
 }
 
 /// Text from a scanned file inside Markdown: no line breaks, pipes or HTML that would change
@@ -341,8 +374,22 @@ pub fn markdown(base_label: &str, head_label: &str, head: &Report, diffs: &[Syst
                 md(title)
             );
         }
+        // Obligations that changed the same way share a line (a tier change moves many).
+        let mut by_change: Vec<(&str, Vec<&str>)> = Vec::new();
         for (id, what) in &d.obligations_changed {
-            let _ = writeln!(s, "- Obligation `{}`: {}", md(id), md(what));
+            match by_change.iter_mut().find(|(w, _)| *w == what.as_str()) {
+                Some((_, ids)) => ids.push(id),
+                None => by_change.push((what, vec![id])),
+            }
+        }
+        for (what, ids) in by_change {
+            let list: Vec<String> = ids.iter().map(|i| format!("`{}`", md(i))).collect();
+            let noun = if ids.len() == 1 {
+                "Obligation"
+            } else {
+                "Obligations"
+            };
+            let _ = writeln!(s, "- {noun} {}: {}", list.join(", "), md(what));
         }
         if !d.questions_added.is_empty() {
             // Ids only: the full questions are in the audit report.

@@ -1,3 +1,227 @@
-//! Extract: turn files into facts with provenance, one module per source kind.
+//! Extract: read what one scanned file says and turn it into facts with provenance.
+//!
+//! Every extractor is a pure function of (path, text): no file system, no network, no
+//! panics. A file that cannot be read as what its name says gives a [`Diagnostic`] and
+//! whatever could still be read. One module per source kind; [`extract_file`] dispatches.
+//!
+//! Fact ids: catalogue ids (rules/law/core.yaml) where the value is structured and
+//! reliable (`parameters`, `license`, `eu_market` ...), namespaced ids (`card.*`, `bom.*`,
+//! `spdx.*`, `dep.*`) for other observations; the engine ignores ids it does not know,
+//! the report and the evidence checks read them. Keyword and dependency hits are
+//! [`Origin::Signal`] facts that point at a provision id and never decide a tier.
 
+pub mod cyclonedx;
+pub mod json;
+pub mod licenses;
 pub mod manifest;
+pub mod markdown;
+pub mod model_card;
+pub mod packages;
+pub mod quantities;
+pub mod signals;
+pub mod spdx;
+pub mod text;
+
+use crate::diag::Diagnostic;
+use crate::facts::{Fact, Origin, Provenance, Value};
+use serde::Serialize;
+use text::LineIndex;
+
+/// What kind of evidence a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A model card (Hugging Face style or plain Markdown), or a README acting as one.
+    ModelCard,
+    /// A CycloneDX BOM (1.5/1.6, JSON) with or without machine-learning components.
+    CycloneDx,
+    /// An SPDX 3 JSON-LD document (AI and dataset profiles).
+    Spdx,
+    /// A package manifest (requirements.txt, pyproject.toml, package.json ...).
+    PackageManifest,
+    /// Documentation prose: only keyword signals are read from it.
+    Prose,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::ModelCard => "model_card",
+            SourceKind::CycloneDx => "cyclonedx",
+            SourceKind::Spdx => "spdx",
+            SourceKind::PackageManifest => "package_manifest",
+            SourceKind::Prose => "prose",
+        }
+    }
+}
+
+/// What one file yielded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Extraction {
+    pub kind: SourceKind,
+    pub facts: Vec<Fact>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// What the file yielded, one line each, for the report's evidence inventory.
+    pub summary: Vec<String>,
+}
+
+/// What an extractor may ask about the rest of the tree (a requirements file's `-r`
+/// include). The walk provides it; tests and single-file use pass [`NoTree`].
+pub trait Tree {
+    /// Whether a file exists, by path relative to the scanned root with `/` separators.
+    fn exists(&self, rel_path: &str) -> Option<bool>;
+}
+
+/// Knows nothing about other files: includes are listed, never checked.
+pub struct NoTree;
+
+impl Tree for NoTree {
+    fn exists(&self, _rel_path: &str) -> Option<bool> {
+        None
+    }
+}
+
+/// Files whose name says they may hold evidence. The walk reads only these (and JSON
+/// files, whose kind is told by content). Cheap: a look at the name only.
+pub fn is_candidate(rel_path: &str) -> bool {
+    let name = file_name(rel_path).to_ascii_lowercase();
+    packages::manifest_format(rel_path).is_some()
+        || name.ends_with(".json")
+        || name.ends_with(".jsonld")
+        || name.ends_with(".md")
+        || name.ends_with(".markdown")
+        || name.ends_with(".rst")
+        || name == "readme"
+        || name == "readme.txt"
+}
+
+/// Read one file. `None` when the file is not evidence of any kind (a JSON file that is
+/// neither CycloneDX nor SPDX, a file of no known name).
+pub fn extract_file(rel_path: &str, text: &str) -> Option<Extraction> {
+    extract_file_in(rel_path, text, &NoTree)
+}
+
+/// [`extract_file`], with access to which other files exist.
+pub fn extract_file_in(rel_path: &str, text: &str, tree: &dyn Tree) -> Option<Extraction> {
+    let name = file_name(rel_path).to_ascii_lowercase();
+    if let Some(format) = packages::manifest_format(rel_path) {
+        return Some(packages::extract(format, rel_path, text, tree));
+    }
+    if name.ends_with(".json") || name.ends_with(".jsonld") {
+        if cyclonedx::sniff(text) {
+            return Some(cyclonedx::extract(rel_path, text));
+        }
+        if spdx::sniff(text) {
+            return Some(spdx::extract(rel_path, text));
+        }
+        return None;
+    }
+    if is_markdown(&name) || name == "readme" || name == "readme.txt" {
+        return Some(model_card::extract(rel_path, text));
+    }
+    if name.ends_with(".rst") {
+        return Some(signals::extract_prose(rel_path, text));
+    }
+    None
+}
+
+fn is_markdown(name: &str) -> bool {
+    name.ends_with(".md") || name.ends_with(".markdown")
+}
+
+/// The last path component.
+pub fn file_name(rel_path: &str) -> &str {
+    rel_path.rsplit(['/', '\\']).next().unwrap_or(rel_path)
+}
+
+/// The folder part of a relative path ("" at the root).
+pub fn parent_dir(rel_path: &str) -> &str {
+    match rel_path.rfind(['/', '\\']) {
+        Some(i) => &rel_path[..i],
+        None => "",
+    }
+}
+
+/// Builds facts and diagnostics for one file, turning byte offsets into lines.
+pub struct Sink<'a> {
+    pub file: &'a str,
+    pub index: LineIndex<'a>,
+    pub facts: Vec<Fact>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Vec<String>,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(file: &'a str, text: &'a str) -> Self {
+        Sink {
+            file,
+            index: LineIndex::new(text),
+            facts: Vec::new(),
+            diagnostics: Vec::new(),
+            summary: Vec::new(),
+        }
+    }
+
+    pub fn prov(&self, offset: usize, text: &str) -> Provenance {
+        let (line, col) = self.index.line_col(offset);
+        Provenance::at(self.file, line, col).with_text(text::excerpt(text, 160))
+    }
+
+    /// Add a fact found at a byte offset; returns it so a note can be attached.
+    pub fn fact(
+        &mut self,
+        id: &str,
+        value: Value,
+        origin: Origin,
+        offset: usize,
+        text: &str,
+    ) -> &mut Fact {
+        let prov = self.prov(offset, text);
+        self.facts.push(Fact::new(id, value, origin, prov));
+        let last = self.facts.len() - 1;
+        &mut self.facts[last]
+    }
+
+    /// Add a fact found at a known line and column.
+    pub fn fact_at(
+        &mut self,
+        id: &str,
+        value: Value,
+        origin: Origin,
+        line: u64,
+        column: u64,
+        text: &str,
+    ) -> &mut Fact {
+        let prov = Provenance::at(self.file, line, column).with_text(text::excerpt(text, 160));
+        self.facts.push(Fact::new(id, value, origin, prov));
+        let last = self.facts.len() - 1;
+        &mut self.facts[last]
+    }
+
+    pub fn diag_at(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    pub fn finish(self, kind: SourceKind) -> Extraction {
+        let mut facts = self.facts;
+        // Deterministic order: by place in the file, then id.
+        facts.sort_by(|a, b| {
+            (a.provenance.line, a.provenance.column, &a.id).cmp(&(
+                b.provenance.line,
+                b.provenance.column,
+                &b.id,
+            ))
+        });
+        Extraction {
+            kind,
+            facts,
+            diagnostics: self.diagnostics,
+            summary: self.summary,
+        }
+    }
+}
+
+/// Set a note on a fact returned by [`Sink::fact`].
+pub fn note(f: &mut Fact, n: impl Into<String>) {
+    f.note = Some(n.into());
+}

@@ -58,6 +58,7 @@ impl Condition {
 
 /// Failures that are not a condition a user can choose.
 pub const WAIVER_EXPIRED: &str = "waiver-expired";
+pub const INPUT_ERROR: &str = "input-error";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
@@ -124,8 +125,18 @@ pub fn evaluate(report: &Report, policy: &Policy) -> GateSummary {
             ),
         });
     }
+    // A manifest that could not be read is a system that was not checked: never a pass.
+    for d in report.diagnostics.iter().filter(|d| d.is_error()) {
+        failures.push(GateFailure {
+            path: String::new(),
+            system: String::new(),
+            condition: INPUT_ERROR.into(),
+            id: Some(d.code.clone()),
+            message: d.to_string(),
+        });
+    }
     if policy.on(Condition::AnyFinding) {
-        for d in report.diagnostics.iter() {
+        for d in report.diagnostics.iter().filter(|d| !d.is_error()) {
             failures.push(GateFailure {
                 path: String::new(),
                 system: String::new(),
@@ -220,7 +231,7 @@ fn system_failures(s: &SystemReport, policy: &Policy, out: &mut Vec<GateFailure>
             );
         }
     }
-    for o in &s.obligations {
+    for o in s.obligations.iter().chain(&s.conditional_obligations) {
         if o.check.waived.is_some() {
             continue;
         }

@@ -207,7 +207,11 @@ pub fn apply(report: &mut Report, waivers: &[Waiver]) {
         let mut refused = false;
         if status == WaiverState::Active {
             for s in report.systems.iter_mut().filter(|s| w.covers_system(s)) {
-                for o in &mut s.obligations {
+                for o in s
+                    .obligations
+                    .iter_mut()
+                    .chain(s.conditional_obligations.iter_mut())
+                {
                     if o.id == w.id || o.rules.contains(&w.id) {
                         o.check.waived = Some(w.mark());
                         if matches!(

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 /// Bump the major part when a field changes meaning or disappears.
 /// Bump the minor part when fields are added.
-pub const SCHEMA_VERSION: &str = "1.1.0";
+pub const SCHEMA_VERSION: &str = "1.2.0";
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
@@ -21,12 +21,33 @@ pub struct Report {
     pub law: LawApplied,
     pub rule_pack: RulePackInfo,
     pub systems: Vec<SystemReport>,
+    /// Every evidence file read (model cards, BOMs, package manifests, prose) and what it
+    /// yielded, sorted by path.
+    pub evidence: Vec<EvidenceFile>,
     /// Problems with the input (files that could not be read or understood).
     pub diagnostics: Vec<Diagnostic>,
     /// The waivers read by `aiact check` (empty for `aiact audit`).
     pub waivers: Vec<WaiverEntry>,
     /// The verdict of `aiact check`; `null` for `aiact audit`.
     pub gate: Option<GateSummary>,
+}
+
+/// One evidence file of the inventory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct EvidenceFile {
+    /// Relative to the scanned root.
+    pub file: String,
+    /// `model_card`, `cyclonedx`, `spdx`, `package_manifest` or `prose`.
+    pub kind: String,
+    /// The source (manifest or model card) of the system its facts were added to; empty
+    /// when no system owns it.
+    pub system: String,
+    /// What the file yielded, one line each.
+    pub summary: Vec<String>,
+    /// Facts extracted (signals not counted).
+    pub facts: usize,
+    /// Signals raised.
+    pub signals: usize,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -66,7 +87,10 @@ pub struct SystemReport {
     pub tier: Tier,
     pub gpai: Gpai,
     pub triggers: Vec<Trigger>,
+    /// Obligations that apply to the system, now or from their date.
     pub obligations: Vec<Obligation>,
+    /// Obligations that would apply depending on the open questions.
+    pub conditional_obligations: Vec<Obligation>,
     pub open_questions: Vec<OpenQuestion>,
     pub assumptions: Vec<Fact>,
     /// Every fact known about the system, with origin and provenance.

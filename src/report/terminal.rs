@@ -90,6 +90,7 @@ pub fn render(report: &Report, gate: &GateSummary, colour: bool) -> String {
         let waived = s
             .obligations
             .iter()
+            .chain(&s.conditional_obligations)
             .filter(|o| o.check.waived.is_some())
             .count()
             + s.triggers.iter().filter(|t| t.waived.is_some()).count();
@@ -121,11 +122,22 @@ pub fn render(report: &Report, gate: &GateSummary, colour: bool) -> String {
             covers
         );
     }
-    for f in gate
+    // Input errors are already on stderr with their positions; count them, do not repeat.
+    let input_errors = gate
         .failures
         .iter()
-        .filter(|f| f.path.is_empty() && f.condition != "waiver-expired")
-    {
+        .filter(|f| f.condition == "input-error")
+        .count();
+    if input_errors > 0 {
+        let _ = writeln!(
+            out,
+            "{}  {input_errors} input error(s), shown above: those files were not checked",
+            p.s(Style::Fail, "FAIL")
+        );
+    }
+    for f in gate.failures.iter().filter(|f| {
+        f.path.is_empty() && f.condition != "waiver-expired" && f.condition != "input-error"
+    }) {
         let _ = writeln!(out, "{}  {}", p.s(Style::Fail, "FAIL"), clean(&f.message));
     }
     let policy = gate.fail_on.join(", ");

@@ -1,0 +1,342 @@
+//! Prose signals: patterns from rules/evidence/signals.yaml read in READMEs, docs and
+//! model cards. A hit is a [`Origin::Signal`] fact pointing at a provision, with file:line
+//! and the matched text; it raises a question, it never decides a tier.
+//! Guards (`near`, `unless`) keep common words from hitting out of context ("emotion"
+//! only near workers or students for Art. 5(1)(f), "CV" only near ranking or screening).
+
+use super::markdown::{self, Document};
+use super::{Extraction, Sink, SourceKind, note};
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::facts::{Origin, Value};
+use crate::yaml::{self, Node};
+use regex::{Regex, RegexBuilder};
+use std::sync::OnceLock;
+
+const DEFAULT: &str = include_str!("../../rules/evidence/signals.yaml");
+const FILE: &str = "rules/evidence/signals.yaml";
+const KEYS: &[&str] = &[
+    "id",
+    "provision",
+    "title",
+    "pattern",
+    "near",
+    "unless",
+    "within",
+    "case_sensitive",
+    "tests",
+];
+
+#[derive(Debug, Clone)]
+pub struct SignalDef {
+    pub id: String,
+    pub provision: String,
+    pub title: String,
+    pattern: Regex,
+    near: Option<Regex>,
+    unless: Option<Regex>,
+    within: usize,
+    /// Examples that must hit / must not hit (checked by the pack's tests).
+    pub hits: Vec<String>,
+    pub misses: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SignalSet {
+    pub defs: Vec<SignalDef>,
+}
+
+/// The signals embedded in the binary (an empty set should the embedded file ever fail,
+/// which its tests prevent).
+pub fn default_signals() -> &'static SignalSet {
+    static SET: OnceLock<SignalSet> = OnceLock::new();
+    SET.get_or_init(|| SignalSet::from_yaml(FILE, DEFAULT).unwrap_or_default())
+}
+
+/// A hit: which signal, and where in the searched text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub signal: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl SignalSet {
+    /// Load signals, collecting every error with its position.
+    pub fn from_yaml(file: &str, text: &str) -> Result<SignalSet, Vec<Diagnostic>> {
+        let root = yaml::parse(text).map_err(|e| {
+            vec![Diagnostic::error(
+                "evidence.yaml",
+                file,
+                e.pos.line,
+                e.pos.column,
+                e.message,
+            )]
+        })?;
+        let mut errors = Vec::new();
+        let mut defs = Vec::new();
+        let err = |n: &Node, m: String| {
+            Diagnostic::error("evidence.signal", file, n.pos.line, n.pos.column, m)
+        };
+        let Some(list) = root.get("signals").and_then(Node::as_seq) else {
+            return Err(vec![err(&root, "expected a `signals:` list".into())]);
+        };
+        for entry in list {
+            for (k, _) in entry.as_map().unwrap_or(&[]) {
+                if let Some(key) = k.as_str()
+                    && !KEYS.contains(&key)
+                {
+                    let mut d = err(k, format!("unknown key `{key}` in a signal"));
+                    if let Some(s) = did_you_mean(key, KEYS.iter().copied()) {
+                        d = d.with_help(format!("did you mean `{s}`?"));
+                    }
+                    errors.push(d);
+                }
+            }
+            let text_of = |key: &str| entry.get(key).and_then(Node::scalar_text);
+            let (Some(id), Some(provision), Some(pattern)) =
+                (text_of("id"), text_of("provision"), entry.get("pattern"))
+            else {
+                errors.push(err(
+                    entry,
+                    "a signal needs `id`, `provision` and `pattern`".into(),
+                ));
+                continue;
+            };
+            let case_sensitive = entry
+                .get("case_sensitive")
+                .is_some_and(|n| n.value == yaml::NodeValue::Bool(true));
+            let mut compile = |n: &Node| -> Option<Regex> {
+                let src = n.as_str()?;
+                match RegexBuilder::new(src)
+                    .case_insensitive(!case_sensitive)
+                    .size_limit(1 << 22)
+                    .build()
+                {
+                    Ok(r) => Some(r),
+                    Err(e) => {
+                        let msg = e.to_string();
+                        let last = msg
+                            .lines()
+                            .rev()
+                            .find(|l| !l.trim().is_empty())
+                            .unwrap_or("invalid regex")
+                            .trim()
+                            .to_string();
+                        errors.push(err(
+                            n,
+                            format!("signal `{id}`: invalid regular expression: {last}"),
+                        ));
+                        None
+                    }
+                }
+            };
+            let Some(pattern) = compile(pattern) else {
+                continue;
+            };
+            let near = entry.get("near").and_then(&mut compile);
+            let unless = entry.get("unless").and_then(&mut compile);
+            let within = match entry.get("within").map(|n| &n.value) {
+                Some(yaml::NodeValue::Int(i)) if *i > 0 && *i <= 2000 => *i as usize,
+                Some(_) => {
+                    errors.push(err(
+                        entry,
+                        format!(
+                            "signal `{id}`: `within` must be a number of characters from 1 to 2000"
+                        ),
+                    ));
+                    200
+                }
+                None => 200,
+            };
+            let examples = |key: &str| -> Vec<String> {
+                entry
+                    .get("tests")
+                    .and_then(|t| t.get(key))
+                    .and_then(Node::as_seq)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(Node::scalar_text)
+                    .collect()
+            };
+            defs.push(SignalDef {
+                title: text_of("title").unwrap_or_else(|| id.clone()),
+                hits: examples("hit"),
+                misses: examples("miss"),
+                id,
+                provision,
+                pattern,
+                near,
+                unless,
+                within,
+            });
+        }
+        if errors.is_empty() {
+            Ok(SignalSet { defs })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Every guarded hit in a text.
+    pub fn scan(&self, text: &str) -> Vec<Hit> {
+        let mut out = Vec::new();
+        for (i, d) in self.defs.iter().enumerate() {
+            for m in d.pattern.find_iter(text) {
+                let window = around(text, m.start(), m.end(), d.within);
+                if d.near.as_ref().is_some_and(|n| !n.is_match(window)) {
+                    continue;
+                }
+                if d.unless.as_ref().is_some_and(|u| u.is_match(window)) {
+                    continue;
+                }
+                out.push(Hit {
+                    signal: i,
+                    start: m.start(),
+                    end: m.end(),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// The text within `n` characters either side of a match.
+fn around(text: &str, start: usize, end: usize, n: usize) -> &str {
+    let lo = text[..start]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    let hi = text[end..]
+        .char_indices()
+        .nth(n)
+        .map(|(i, _)| end + i)
+        .unwrap_or(text.len());
+    &text[lo..hi]
+}
+
+/// Scan a parsed document; one fact per signal per file (its first hit), the count in
+/// the note. Returns the number of signals that hit.
+pub fn scan_document(sink: &mut Sink<'_>, doc: &Document) -> usize {
+    let set = default_signals();
+    let mut first: Vec<Option<(usize, String)>> = vec![None; set.defs.len()];
+    let mut counts = vec![0usize; set.defs.len()];
+    for b in &doc.blocks {
+        for h in set.scan(&b.text) {
+            counts[h.signal] += 1;
+            if first[h.signal].is_none() {
+                first[h.signal] =
+                    Some((b.source_offset(h.start), b.text[h.start..h.end].to_string()));
+            }
+        }
+    }
+    let mut n = 0;
+    for (i, f) in first.into_iter().enumerate() {
+        let Some((offset, matched)) = f else { continue };
+        let d = &set.defs[i];
+        n += 1;
+        let fact = sink.fact(
+            &d.provision,
+            Value::Bool(true),
+            Origin::Signal,
+            offset,
+            &matched,
+        );
+        let times = if counts[i] > 1 {
+            format!(" (seen {} times in this file; first here)", counts[i])
+        } else {
+            String::new()
+        };
+        note(
+            fact,
+            format!("signal `{}`: {}{times}; to be confirmed", d.id, d.title),
+        );
+    }
+    n
+}
+
+/// Documentation prose that is not Markdown-specific (reStructuredText): read as text.
+pub fn extract_prose(rel_path: &str, text: &str) -> Extraction {
+    let mut sink = Sink::new(rel_path, text);
+    let doc = markdown::parse(text, 0);
+    scan_document(&mut sink, &doc);
+    sink.finish(SourceKind::Prose)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(text: &str) -> Vec<String> {
+        let set = default_signals();
+        let mut v: Vec<String> = set
+            .scan(text)
+            .into_iter()
+            .map(|h| set.defs[h.signal].id.clone())
+            .collect();
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn embedded_signals_load_and_their_examples_hold() {
+        let set = SignalSet::from_yaml(FILE, DEFAULT).unwrap_or_else(|e| panic!("{e:#?}"));
+        assert!(set.defs.len() >= 20);
+        for d in &set.defs {
+            for h in &d.hits {
+                assert!(ids(h).contains(&d.id), "`{}` should hit {h:?}", d.id);
+            }
+            for m in &d.misses {
+                assert!(!ids(m).contains(&d.id), "`{}` should not hit {m:?}", d.id);
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        assert!(
+            set.defs.iter().all(|d| seen.insert(d.id.clone())),
+            "signal ids are unique"
+        );
+    }
+
+    #[test]
+    fn guards_keep_false_hits_out() {
+        assert!(ids("the election was held in May").is_empty());
+        assert!(ids("feature_extraction and feature-extraction pipelines").is_empty());
+        assert!(ids("resume training from the last checkpoint; evaluate later").is_empty());
+        assert!(ids("emotion recognition").contains(&"emotion_recognition".to_string()));
+        assert!(
+            !ids("emotion recognition").contains(&"emotion_recognition_work_education".to_string())
+        );
+        assert!(ids("selection of the best candidate model by score").is_empty());
+    }
+
+    #[test]
+    fn bad_pack_errors_point_at_the_entry() {
+        let e = SignalSet::from_yaml(
+            "s.yaml",
+            "signals:\n  - id: x\n    provision: art50.1\n    pattern: '(unclosed'\n    nera: y\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 2);
+        assert!(
+            e.iter()
+                .any(|d| d.line == 4 && d.message.contains("invalid regular expression"))
+        );
+        assert!(
+            e.iter()
+                .any(|d| d.line == 5 && d.help.as_deref() == Some("did you mean `near`?"))
+        );
+    }
+
+    #[test]
+    fn facts_have_lines() {
+        let x = extract_prose(
+            "docs/a.rst",
+            "Title\n=====\n\nWe rank CVs for hiring managers.\n",
+        );
+        let f = &x.facts[0];
+        assert_eq!(f.id, "annex3.4.a");
+        assert_eq!(f.origin, Origin::Signal);
+        assert_eq!((f.provenance.line, f.provenance.column), (Some(4), Some(9)));
+    }
+}

@@ -1,0 +1,281 @@
+//! Merge: read the evidence files the walk found, extract their facts, and give each file
+//! to the system that owns it.
+//!
+//! Each aiact.yaml owns the files under its folder (the deepest manifest wins). A model
+//! card or an ML-BOM outside every manifest becomes a system of its own (kind `model`),
+//! one per folder; other evidence outside every manifest joins such a model system in
+//! the same folder or above, and is otherwise listed in the inventory unattributed.
+//! Precedence (declared > answered > extracted > signal) and conflicts are FactSet's job;
+//! conflicts become findings in the report.
+
+use crate::audit::SystemEvidence;
+use crate::decide::engine::Kind;
+use crate::diag::Diagnostic;
+use crate::discover::{self, FoundFile};
+use crate::extract::{self, Extraction, SourceKind, Tree};
+use crate::facts::{FactSet, Value};
+use crate::report::EvidenceFile;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Existence checks against the scanned tree (for `-r` includes), never outside it.
+pub struct FsTree {
+    pub root: PathBuf,
+}
+
+impl Tree for FsTree {
+    fn exists(&self, rel_path: &str) -> Option<bool> {
+        if rel_path.split('/').any(|c| c == "..") {
+            return Some(false);
+        }
+        Some(self.root.join(rel_path).is_file())
+    }
+}
+
+/// What reading one file gave: an extraction, nothing (binary, not evidence), or a problem.
+type ReadResult = Result<Option<Extraction>, Diagnostic>;
+
+/// Read and extract every evidence file, in parallel; results in the input order.
+pub fn read_all(
+    root: &Path,
+    files: &[FoundFile],
+    max_file_size: u64,
+    threads: usize,
+) -> (Vec<(String, Extraction)>, Vec<Diagnostic>) {
+    let tree = FsTree {
+        root: root.to_path_buf(),
+    };
+    let next = AtomicUsize::new(0);
+    let workers = if threads > 0 {
+        threads
+    } else {
+        std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .min(8)
+    };
+    let mut slots: Vec<Option<ReadResult>> = Vec::new();
+    slots.resize_with(files.len(), || None);
+    let results: Vec<Vec<(usize, ReadResult)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers.max(1))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(f) = files.get(i) else { break };
+                        let r = discover::read_text(f, max_file_size).map(|text| {
+                            text.and_then(|t| extract::extract_file_in(&f.rel, &t, &tree))
+                        });
+                        out.push((i, r));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    for batch in results {
+        for (i, r) in batch {
+            if let Some(slot) = slots.get_mut(i) {
+                *slot = Some(r);
+            }
+        }
+    }
+    let mut extractions = Vec::new();
+    let mut diags = Vec::new();
+    for (f, slot) in files.iter().zip(slots) {
+        match slot {
+            Some(Ok(Some(x))) => extractions.push((f.rel.clone(), x)),
+            Some(Ok(None)) | None => {}
+            Some(Err(d)) => diags.push(d),
+        }
+    }
+    (extractions, diags)
+}
+
+/// Whether a folder (`.` for the root) contains a relative path.
+fn owns(folder: &str, rel: &str) -> bool {
+    folder == "." || rel.strip_prefix(folder).is_some_and(|r| r.starts_with('/'))
+}
+
+/// Whether an extraction describes a model well enough to stand as a system of its own.
+fn is_model_evidence(x: &Extraction) -> bool {
+    match x.kind {
+        SourceKind::ModelCard => true,
+        SourceKind::CycloneDx => x.facts.iter().any(|f| f.id == "bom.model"),
+        SourceKind::Spdx => x.facts.iter().any(|f| f.id == "spdx.ai_package"),
+        _ => false,
+    }
+}
+
+/// A model system's name: what the evidence calls the model, else its folder.
+fn model_name(rel: &str, x: &Extraction) -> String {
+    for id in ["bom.model", "spdx.ai_package"] {
+        if let Some(Value::Str(s)) = x.facts.iter().find(|f| f.id == id).map(|f| &f.value) {
+            return s.clone();
+        }
+    }
+    let folder = discover::folder_of(rel);
+    if folder == "." {
+        extract::file_name(rel).to_string()
+    } else {
+        folder.rsplit('/').next().unwrap_or(&folder).to_string()
+    }
+}
+
+/// Give every extraction to a system; returns the evidence inventory.
+pub fn merge(
+    systems: &mut Vec<SystemEvidence>,
+    extractions: Vec<(String, Extraction)>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<EvidenceFile> {
+    let declared = systems.len();
+    // The owning manifest of a file: the deepest folder that contains it.
+    let owner = |systems: &[SystemEvidence], rel: &str, upto: usize| -> Option<usize> {
+        systems[..upto]
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| owns(&s.folder, rel))
+            .max_by_key(|(_, s)| {
+                if s.folder == "." {
+                    0
+                } else {
+                    s.folder.len() + 1
+                }
+            })
+            .map(|(i, _)| i)
+    };
+    let mut assigned: Vec<Option<usize>> = Vec::with_capacity(extractions.len());
+    // Pass 1: manifests own what is under them; model evidence outside them stands alone.
+    for (rel, x) in &extractions {
+        let a = match owner(systems, rel, declared) {
+            Some(i) => Some(i),
+            None if is_model_evidence(x) => {
+                let folder = discover::folder_of(rel);
+                match systems[declared..].iter().position(|s| s.folder == folder) {
+                    Some(j) => Some(declared + j),
+                    None => {
+                        systems.push(SystemEvidence {
+                            name: model_name(rel, x),
+                            folder,
+                            source: rel.clone(),
+                            kind: Kind::Model,
+                            description: String::new(),
+                            facts: FactSet::new(),
+                            evidence_paths: Vec::new(),
+                        });
+                        Some(systems.len() - 1)
+                    }
+                }
+            }
+            None => None,
+        };
+        assigned.push(a);
+    }
+    // Pass 2: other evidence outside every manifest joins the nearest model system above it.
+    for (k, (rel, _)) in extractions.iter().enumerate() {
+        if assigned[k].is_none() {
+            assigned[k] = systems
+                .iter()
+                .enumerate()
+                .skip(declared)
+                .filter(|(_, s)| owns(&s.folder, rel))
+                .max_by_key(|(_, s)| {
+                    if s.folder == "." {
+                        0
+                    } else {
+                        s.folder.len() + 1
+                    }
+                })
+                .map(|(i, _)| i);
+        }
+    }
+    let mut inventory = Vec::with_capacity(extractions.len());
+    for ((rel, x), a) in extractions.into_iter().zip(assigned) {
+        let signals = x
+            .facts
+            .iter()
+            .filter(|f| f.origin == crate::facts::Origin::Signal)
+            .count();
+        let facts = x.facts.len() - signals;
+        let system = a.map(|i| systems[i].source.clone()).unwrap_or_default();
+        if let Some(i) = a {
+            for f in x.facts {
+                systems[i].facts.insert(f);
+            }
+        }
+        diags.extend(x.diagnostics);
+        inventory.push(EvidenceFile {
+            file: rel,
+            kind: x.kind.as_str().to_string(),
+            system,
+            summary: x.summary,
+            facts,
+            signals,
+        });
+    }
+    inventory
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sys(folder: &str, source: &str) -> SystemEvidence {
+        SystemEvidence {
+            name: source.into(),
+            folder: folder.into(),
+            source: source.into(),
+            kind: Kind::System,
+            description: String::new(),
+            facts: FactSet::new(),
+            evidence_paths: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn owners_and_model_systems() {
+        let mut systems = vec![sys(".", "aiact.yaml"), sys("svc", "svc/aiact.yaml")];
+        let x = |rel: &str, text: &str| {
+            (
+                rel.to_string(),
+                extract::extract_file(rel, text).expect("evidence"),
+            )
+        };
+        let ex = vec![
+            x("svc/requirements.txt", "openai\n"),
+            x("requirements.txt", "torch\n"),
+            x("svc/sub/README.md", "# We rank CVs for recruiters\n"),
+        ];
+        let mut d = Vec::new();
+        let inv = merge(&mut systems, ex, &mut d);
+        assert_eq!(inv[0].system, "svc/aiact.yaml");
+        assert_eq!(inv[1].system, "aiact.yaml");
+        assert_eq!(inv[2].system, "svc/aiact.yaml");
+        assert_eq!(systems[1].facts.signals().len(), 3);
+
+        // No manifest: a model card stands alone; a requirements file beside it joins it.
+        let mut systems = Vec::new();
+        let ex = vec![
+            x(
+                "m/MODEL_CARD.md",
+                "# Model card\n\n## Intended use\n\nChat.\n",
+            ),
+            x("m/requirements.txt", "transformers\n"),
+            x("other/requirements.txt", "torch\n"),
+        ];
+        let inv = merge(&mut systems, ex, &mut d);
+        assert_eq!(systems.len(), 1);
+        assert_eq!(systems[0].kind, Kind::Model);
+        assert_eq!(systems[0].name, "m");
+        assert_eq!(inv[1].system, "m/MODEL_CARD.md");
+        assert_eq!(inv[2].system, "");
+    }
+
+    #[test]
+    fn owns_is_by_folder_not_prefix() {
+        assert!(owns("a", "a/b.md"));
+        assert!(!owns("a", "ab/c.md"));
+        assert!(owns(".", "x.md"));
+    }
+}
