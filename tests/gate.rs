@@ -786,3 +786,168 @@ fn the_github_action_is_a_composite_action_that_gates_and_uploads_sarif() {
         assert_eq!(s.get("shell").and_then(|x| x.as_str()), Some("bash"));
     }
 }
+
+#[test]
+fn other_formats_count_as_present_and_links_never_leave_the_tree() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sys = dir.path().join("svc");
+    std::fs::create_dir_all(sys.join("compliance")).expect("mkdir");
+    std::fs::create_dir_all(sys.join("governance")).expect("mkdir");
+    std::fs::write(
+        sys.join("aiact.yaml"),
+        "name: Svc\nrole: provider\nfacts:\n  eu_market: true\n  art5.1: false\n  annex3.4.a: true\n  profiling: true\nevidence:\n  technical_documentation: compliance/technical-documentation.pdf\n",
+    )
+    .expect("write");
+    std::fs::write(
+        sys.join("compliance/technical-documentation.pdf"),
+        b"%PDF-1.7 \x00\x01",
+    )
+    .expect("write");
+    let secret = dir.path().join("outside-secret.md");
+    std::fs::write(
+        &secret,
+        "# Secret\n\n## Logged events\n\nnot for the report\n",
+    )
+    .expect("write");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&secret, sys.join("compliance/logging.md")).expect("symlink");
+    std::fs::write(
+        sys.join("governance/risk.md"),
+        "# Risk\n\n## Risks\n\nListed.\n",
+    )
+    .expect("write");
+    // An organisation's own evidence catalogue, given with --rules: its kind replaces ours.
+    let pack = dir.path().join("policy");
+    std::fs::create_dir_all(pack.join("evidence")).expect("mkdir");
+    std::fs::write(
+        pack.join("evidence/checks.yaml"),
+        "kinds:\n  - id: risk_management\n    title: Risk register (org policy)\n    obligations: [art9]\n    paths: [governance/risk.md]\n    sections:\n      - id: risks\n        title: The risks\n        headings: [risks]\n",
+    )
+    .expect("write");
+
+    let scan = sys.display().to_string();
+    let policy = pack.display().to_string();
+    let r = aiact(&[
+        "check",
+        &scan,
+        "--as-of",
+        AS_OF,
+        "--allow-undetermined",
+        "--format",
+        "json",
+        "--rules",
+        &policy,
+    ]);
+    let v: serde_json::Value =
+        serde_json::from_str(&r.stdout).unwrap_or_else(|_| panic!("{}", show(&r)));
+    assert!(!r.stdout.contains("not for the report"));
+    let obligations = v["systems"][0]["obligations"]
+        .as_array()
+        .expect("obligations");
+    let get = |id: &str| {
+        obligations
+            .iter()
+            .find(|o| o["id"] == id)
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    let art11 = get("art11");
+    assert_eq!(art11["evidence_status"], "met");
+    let pdf = art11["evidence_checked"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["found"] == true))
+        .expect("pdf found");
+    assert_eq!(pdf["sections_checked"], false);
+    let findings = v["systems"][0]["findings"].as_array().expect("findings");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["code"] == "evidence.unverified" && f["provision"] == "art11")
+    );
+    #[cfg(unix)]
+    assert_eq!(
+        get("art12")["evidence_status"],
+        "missing",
+        "a link out of the tree is not read"
+    );
+    let art9 = get("art9");
+    assert_eq!(art9["evidence_status"], "met", "{art9}");
+    assert_eq!(art9["evidence_checked"][0]["path"], "governance/risk.md");
+
+    // A broken catalogue is an input error with its position.
+    std::fs::write(
+        pack.join("evidence/checks.yaml"),
+        "kinds:\n  - id: x\n    titel: X\n",
+    )
+    .expect("write");
+    let r = aiact(&["check", &scan, "--rules", &policy]);
+    assert_eq!(r.code, 2, "{}", show(&r));
+    assert!(
+        r.stderr
+            .contains("checks.yaml:3:5: error[evidence.catalogue]: unknown key `titel`"),
+        "{}",
+        show(&r)
+    );
+}
+
+#[test]
+fn a_trigger_waiver_lets_a_reviewed_high_risk_system_through() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("waivers.yaml");
+    std::fs::write(
+        &file,
+        "waivers:\n  - id: annex3.4.a\n    system: RankRight\n    reason: High-risk status reviewed and signed off by the AI board (minutes AB-7)\n    owner: ai-board@rankright.example\n    expires: 2028-09-30\n",
+    )
+    .expect("write");
+    let w = file.display().to_string();
+    let r = check("pass", &["--fail-on", "high-risk", "--waivers", &w]);
+    assert_eq!(r.code, 0, "{}", show(&r));
+    assert!(
+        r.stdout.contains("covers RankRight: trigger annex3.4.a"),
+        "{}",
+        show(&r)
+    );
+    let md = check(
+        "pass",
+        &["--fail-on", "high-risk", "--waivers", &w, "--format", "md"],
+    )
+    .stdout;
+    assert!(
+        md.contains("tier: high_risk (waived until 2028-09-30, ai-board@rankright.example)"),
+        "{md}"
+    );
+    let json = check(
+        "pass",
+        &[
+            "--fail-on",
+            "high-risk",
+            "--waivers",
+            &w,
+            "--format",
+            "json",
+        ],
+    )
+    .stdout;
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let t = v["systems"][0]["triggers"]
+        .as_array()
+        .and_then(|t| t.iter().find(|t| t["id"] == "annex3.4.a"))
+        .expect("trigger");
+    assert_eq!(t["waived"]["owner"], "ai-board@rankright.example");
+    // After its expiry, the high-risk condition and the expired waiver both fail.
+    let r = aiact(&[
+        "check",
+        "fixtures/gate/pass",
+        "--as-of",
+        "2028-10-01",
+        "--fail-on",
+        "high-risk",
+        "--waivers",
+        &w,
+    ]);
+    assert_eq!(r.code, 1, "{}", show(&r));
+    assert!(
+        r.stdout.contains("high-risk: high-risk (annex3.4.a)"),
+        "{}",
+        show(&r)
+    );
+}
