@@ -6,6 +6,7 @@
 pub mod revision;
 
 use crate::check::model::EvidenceStatus;
+use crate::decide::engine::provision_order;
 use crate::decide::outcome::Obligation;
 use crate::report::{Report, SystemReport};
 use std::collections::{BTreeMap, BTreeSet};
@@ -95,7 +96,7 @@ fn system_diff(b: Option<&SystemReport>, h: Option<&SystemReport>) -> Option<Sys
     };
     let (bo, ho) = (obl(b), obl(h));
     let mut ids: Vec<&String> = ho.keys().collect();
-    ids.sort_by_key(|a| natural(a));
+    ids.sort_by_key(|a| provision_order(a));
     let mut d = SystemDiff {
         name: any.name.clone(),
         path: any.path.clone(),
@@ -217,7 +218,7 @@ fn system_diff(b: Option<&SystemReport>, h: Option<&SystemReport>) -> Option<Sys
             d.obligations_removed.push((id.clone(), o.title.clone()));
         }
     }
-    d.obligations_removed.sort_by_key(|a| natural(&a.0));
+    d.obligations_removed.sort_by_key(|a| provision_order(&a.0));
     let qs = |s: Option<&SystemReport>| -> BTreeMap<String, String> {
         s.map(|s| {
             s.open_questions
@@ -239,34 +240,6 @@ fn system_diff(b: Option<&SystemReport>, h: Option<&SystemReport>) -> Option<Sys
         }
     }
     Some(d)
-}
-
-/// A sort key that puts `art8` before `art10`: digit runs compare as numbers.
-fn natural(id: &str) -> Vec<(u64, String)> {
-    let mut out = Vec::new();
-    let mut num = String::new();
-    let mut text = String::new();
-    for c in id.chars() {
-        if c.is_ascii_digit() {
-            if !text.is_empty() {
-                out.push((0, std::mem::take(&mut text)));
-            }
-            num.push(c);
-        } else {
-            if !num.is_empty() {
-                out.push((num.parse().unwrap_or(u64::MAX), String::new()));
-                num.clear();
-            }
-            text.push(c);
-        }
-    }
-    if !num.is_empty() {
-        out.push((num.parse().unwrap_or(u64::MAX), String::new()));
-    }
-    if !text.is_empty() {
-        out.push((0, text));
-    }
-    out
 }
 
 /// Text from a scanned file inside Markdown: no line breaks, pipes or HTML that would change

@@ -7,6 +7,7 @@
 
 use super::model::{GateFailure, GateSummary, WaiverState};
 use crate::check::model::{EvidenceCheck, EvidenceStatus};
+use crate::decide::engine::provision_order;
 use crate::decide::outcome::{Gpai, ObligationStatus, Tier};
 use crate::decide::pack::Area;
 use crate::report::{Report, SystemReport};
@@ -146,7 +147,27 @@ pub fn evaluate(report: &Report, policy: &Policy) -> GateSummary {
             });
         }
     }
-    failures.sort();
+    // Per system, in the order of the Regulation (`art9` before `art10`).
+    failures.sort_by(|a, b| {
+        // Conditions in order of severity (the order of `Condition`), then the others.
+        let rank = |c: &str| {
+            Condition::ALL
+                .iter()
+                .position(|x| x.as_str() == c)
+                .unwrap_or(Condition::ALL.len())
+        };
+        let key = |f: &GateFailure| {
+            (
+                f.path.clone(),
+                f.system.clone(),
+                rank(&f.condition),
+                f.condition.clone(),
+                f.id.as_deref().map(provision_order),
+                f.message.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
     failures.dedup();
     GateSummary {
         passed: failures.is_empty(),
@@ -180,7 +201,7 @@ fn system_failures(s: &SystemReport, policy: &Policy, out: &mut Vec<GateFailure>
             Condition::Prohibited.as_str(),
             ids.first().copied(),
             format!(
-                "prohibited practice ({}): it may not be placed on the market or used",
+                "{}: a prohibited practice may not be placed on the market or used",
                 ids.join(", ")
             ),
         );
@@ -291,7 +312,7 @@ fn system_failures(s: &SystemReport, policy: &Policy, out: &mut Vec<GateFailure>
             fail(
                 Condition::HighRisk.as_str(),
                 open.first().copied(),
-                format!("high-risk ({})", open.join(", ")),
+                open.join(", "),
             );
         }
     }

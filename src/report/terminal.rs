@@ -81,11 +81,20 @@ pub fn render(report: &Report, gate: &GateSummary, colour: bool) -> String {
             let _ = write!(out, ", {}", s.gpai.as_str());
         }
         if !fails.is_empty() {
-            let what: Vec<String> = fails
+            // One label per condition: `missing-evidence: art9: …; art11: …`.
+            let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+            for f in &fails {
+                let m = clean(&f.message);
+                match groups.iter_mut().find(|(c, _)| *c == f.condition) {
+                    Some((_, ms)) => ms.push(m),
+                    None => groups.push((&f.condition, vec![m])),
+                }
+            }
+            let what: Vec<String> = groups
                 .iter()
-                .map(|f| format!("{}: {}", f.condition, clean(&f.message)))
+                .map(|(c, ms)| format!("{c}: {}", ms.join("; ")))
                 .collect();
-            let _ = write!(out, "  {}", what.join("; "));
+            let _ = write!(out, "  {}", what.join(" | "));
         }
         let waived = s
             .obligations
