@@ -456,7 +456,11 @@ fn audit_reports_evidence_too() {
     let r = aiact(&["audit", "fixtures/gate/missing-evidence", "--as-of", AS_OF]);
     assert_eq!(r.code, 0, "{}", show(&r));
     assert!(r.stdout.contains("### Evidence checks"), "{}", show(&r));
-    assert!(r.stdout.contains("- **`art9`: evidence missing**"), "{}", show(&r));
+    assert!(
+        r.stdout.contains("- **`art9`: evidence missing**"),
+        "{}",
+        show(&r)
+    );
     assert!(!r.stdout.contains("## Gate"), "audit has no verdict");
 }
 
