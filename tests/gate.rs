@@ -958,3 +958,24 @@ fn a_trigger_waiver_lets_a_reviewed_high_risk_system_through() {
     assert_eq!(r.code, 1, "{}", show(&r));
     assert!(r.stdout.contains("high-risk: annex3.4.a"), "{}", show(&r));
 }
+
+#[test]
+fn junit_fails_an_obligation_in_force_without_evidence() {
+    let r = aiact(&[
+        "audit",
+        "fixtures/gate/missing-evidence",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "junit",
+    ]);
+    assert_eq!(r.code, 0, "{}", show(&r));
+    let art9 = r
+        .stdout
+        .split("<testcase")
+        .find(|c| c.contains("art9"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(art9.contains("<failure"), "{art9}");
+    assert!(art9.contains("evidence is missing"), "{art9}");
+}
