@@ -93,6 +93,8 @@ pub fn run(args: AuditArgs) -> i32 {
     }
     let mut rep = audit::decide(&systems, &pack, &opts, diags);
     rep.evidence = gathered.evidence;
+    // The report holds what it needs; free the fact sets before rendering (peak memory).
+    drop(systems);
     let rendered = match args.format {
         Format::Json => report::json::render(&rep).map_err(|e| e.to_string()),
         Format::Md => report::markdown::render(&rep),
