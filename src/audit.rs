@@ -1,5 +1,6 @@
 //! The audit pipeline: discover → extract → merge → decide → report model.
 
+use crate::assess::answers;
 use crate::decide::engine::{self, Input, Kind};
 use crate::decide::pack::{Law, Pack};
 use crate::diag::Diagnostic;
@@ -55,6 +56,9 @@ pub struct ScanOptions {
     pub progress: bool,
     /// Worker threads for walking and reading (0: the machine's).
     pub threads: usize,
+    /// Read the answers file beside each system (`aiact.answers.yaml`, origin `answered`);
+    /// off for the questionnaire, which keeps its answers apart.
+    pub answers: bool,
 }
 
 impl Default for ScanOptions {
@@ -63,6 +67,7 @@ impl Default for ScanOptions {
             max_file_size: discover::DEFAULT_MAX_FILE_SIZE,
             progress: false,
             threads: 0,
+            answers: true,
         }
     }
 }
@@ -173,6 +178,13 @@ pub fn gather_with(root: &Path, pack: &Pack, scan: &ScanOptions) -> Gathered {
             }
         };
         let (m, d) = manifest::parse(&rel, &text, pack);
+        // A manifest with errors is not classified: a result from half of what the team
+        // wrote would look complete and be wrong. Its errors are reported instead.
+        let m = if d.iter().any(|x| x.is_error()) {
+            None
+        } else {
+            m
+        };
         // Diagnostics name a path the user can open; facts keep paths relative to the root.
         let shown = base.join(&rel).display().to_string();
         diags.extend(d.into_iter().map(|mut x| {
@@ -190,6 +202,26 @@ pub fn gather_with(root: &Path, pack: &Pack, scan: &ScanOptions) -> Gathered {
     let mut evidence_diags = Vec::new();
     let inventory = crate::merge::merge(&mut systems, extractions, &mut evidence_diags);
     diags.extend(evidence_diags.into_iter().map(|x| shown_at(base, x)));
+    if scan.answers {
+        // One system per folder (a manifest's, or a model card's outside every manifest),
+        // so the answers file in that folder is that system's.
+        for system in &mut systems {
+            let folder = if system.folder == "." {
+                base.to_path_buf()
+            } else {
+                base.join(&system.folder)
+            };
+            let (answered, d) = answers::read_file(
+                &folder.join(answers::FILE_NAME),
+                &answers::rel_beside(&system.folder),
+                pack,
+            );
+            diags.extend(d);
+            if let Some(answered) = answered {
+                answers::merge(&mut system.facts, answered);
+            }
+        }
+    }
     systems.sort_by(|a, b| a.folder.cmp(&b.folder).then(a.source.cmp(&b.source)));
     Gathered {
         systems,
@@ -346,6 +378,7 @@ pub fn decide_one(s: &SystemEvidence, pack: &Pack, law: Law, as_of: Date) -> Sys
         gpai: out.gpai,
         triggers: out.triggers,
         obligations: out.obligations,
+        conditional_obligations: out.conditional_obligations,
         open_questions: out.open_questions,
         assumptions: out.assumptions,
         facts,

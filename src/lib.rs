@@ -1,3 +1,4 @@
+pub mod assess;
 pub mod audit;
 pub mod cli;
 pub mod decide;

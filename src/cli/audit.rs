@@ -6,12 +6,31 @@ use crate::report;
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
 pub enum Format {
-    /// Markdown, for people.
+    /// Markdown, for people and pull-request comments.
     Md,
+    /// HTML: one self-contained file for auditors, on screen and in print.
+    Html,
     /// JSON, the stable contract (see docs/report.schema.json).
     Json,
+    /// SARIF 2.1.0, for code-scanning annotations.
+    Sarif,
+    /// JUnit XML, for CI test tabs.
+    Junit,
+}
+
+impl Format {
+    /// The file written for this format in `--out-dir`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Format::Md => "aiact-report.md",
+            Format::Html => "aiact-report.html",
+            Format::Json => "aiact-report.json",
+            Format::Sarif => "aiact-report.sarif",
+            Format::Junit => "aiact-report.junit.xml",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -36,12 +55,23 @@ pub struct AuditArgs {
     /// A folder to scan for aiact.yaml manifests, or one manifest file.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "md")]
-    pub format: Format,
-    /// Write the report to this file (atomically) instead of stdout.
-    #[arg(long)]
+    /// Output format; several, comma-separated, with --out-dir (md,html,json,sarif,junit).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "md")]
+    pub format: Vec<Format>,
+    /// Write the report to this file (atomically) instead of stdout; one format only.
+    #[arg(long, conflicts_with = "out_dir")]
     pub out: Option<PathBuf>,
+    /// Write one file per format into this folder (aiact-report.md, .html, .json, .sarif,
+    /// .junit.xml), each atomically; the folder is created if needed.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Language of the Markdown and HTML reports (en, fr; templates/i18n/*.yaml).
+    #[arg(long, default_value = crate::report::i18n::DEFAULT_LANG)]
+    pub lang: String,
+    /// Render this minijinja template instead of the built-in one of the md or html format
+    /// (HTML escaping when FILE ends in .html or .html.j2). Context: report, msg, lang.
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
     /// The date to assess against (YYYY-MM-DD); default: today (UTC).
     #[arg(long, value_parser = output::parse_date)]
     pub as_of: Option<jiff::civil::Date>,
@@ -67,6 +97,28 @@ pub fn load_pack(dirs: &[PathBuf]) -> Result<Pack, i32> {
 }
 
 pub fn run(args: AuditArgs) -> i32 {
+    // Usage errors first: nothing is scanned for a request that cannot be written.
+    let formats = match check_formats(&args) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("aiact: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    if let Err(e) = report::i18n::catalogue(&args.lang) {
+        eprintln!("aiact: {e}");
+        return EXIT_ERROR;
+    }
+    let template = match &args.template {
+        Some(path) => match read_template(path, &formats) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                eprintln!("aiact: {e}");
+                return EXIT_ERROR;
+            }
+        },
+        None => None,
+    };
     let pack = match load_pack(&args.rules) {
         Ok(p) => p,
         Err(code) => return code,
@@ -80,6 +132,7 @@ pub fn run(args: AuditArgs) -> i32 {
         max_file_size: args.max_file_size,
         progress: true,
         threads: 0,
+        answers: true,
     };
     let gathered = audit::gather_with(&args.path, &pack, &scan);
     let (systems, diags) = (gathered.systems, gathered.diagnostics);
@@ -95,24 +148,139 @@ pub fn run(args: AuditArgs) -> i32 {
     rep.evidence = gathered.evidence;
     // The report holds what it needs; free the fact sets before rendering (peak memory).
     drop(systems);
-    let rendered = match args.format {
-        Format::Json => report::json::render(&rep).map_err(|e| e.to_string()),
-        Format::Md => report::markdown::render(&rep),
+    let ropts = RenderOptions {
+        lang: &args.lang,
+        template: template
+            .as_ref()
+            .map(|(f, name, text)| (*f, name.as_str(), text.as_str())),
+        sarif_base: sarif_base(&args.path),
     };
-    let text = match rendered {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("aiact: could not render the report: {e}");
-            return EXIT_ERROR;
+    // Render everything before writing anything: a template error leaves no partial set.
+    let mut rendered = Vec::new();
+    for f in &formats {
+        match render(*f, &rep, &pack, &ropts) {
+            Ok(text) => rendered.push((*f, text)),
+            Err(e) => {
+                eprintln!(
+                    "aiact: could not render the {} report: {e}",
+                    format_name(*f)
+                );
+                return EXIT_ERROR;
+            }
         }
-    };
-    let written = match &args.out {
-        Some(path) => output::write_atomic(path, text.as_bytes()),
-        None => output::stdout(&text),
+    }
+    let written = match (&args.out_dir, &args.out, rendered.as_slice()) {
+        (Some(dir), _, _) => write_all(dir, &rendered),
+        (None, Some(path), [(_, text)]) => output::write_atomic(path, text.as_bytes()),
+        (None, None, [(_, text)]) => output::stdout(text),
+        // Excluded by `check_formats`.
+        _ => Ok(()),
     };
     if let Err(e) = written {
         eprintln!("aiact: could not write the report: {e}");
         return EXIT_ERROR;
     }
     if has_errors { EXIT_ERROR } else { EXIT_OK }
+}
+
+/// How the renderers are asked to work, beyond the report itself.
+pub struct RenderOptions<'a> {
+    pub lang: &'a str,
+    /// A user's template: the format it replaces, its name (for errors) and its text.
+    pub template: Option<(Format, &'a str, &'a str)>,
+    /// The scanned folder relative to the working folder, for SARIF's repository paths.
+    pub sarif_base: String,
+}
+
+/// Render one format of the report.
+pub fn render(
+    format: Format,
+    rep: &report::Report,
+    pack: &Pack,
+    opts: &RenderOptions<'_>,
+) -> Result<String, String> {
+    use report::templates::{self, Source};
+    match (format, opts.template) {
+        (f, Some((tf, name, text))) if f == tf => {
+            templates::render(rep, Source::User { name, text }, opts.lang)
+        }
+        (Format::Md, _) => {
+            templates::render(rep, Source::Builtin(report::markdown::TEMPLATE), opts.lang)
+        }
+        (Format::Html, _) => report::html::render(rep, opts.lang),
+        (Format::Json, _) => report::json::render(rep).map_err(|e| e.to_string()),
+        (Format::Sarif, _) => {
+            report::sarif::render(rep, pack, &opts.sarif_base).map_err(|e| e.to_string())
+        }
+        (Format::Junit, _) => Ok(report::junit::render(rep)),
+    }
+}
+
+fn format_name(f: Format) -> &'static str {
+    match f {
+        Format::Md => "Markdown",
+        Format::Html => "HTML",
+        Format::Json => "JSON",
+        Format::Sarif => "SARIF",
+        Format::Junit => "JUnit",
+    }
+}
+
+/// The formats asked for, each once, in a fixed order; or why the request does not work.
+fn check_formats(args: &AuditArgs) -> Result<Vec<Format>, String> {
+    let mut formats = args.format.clone();
+    formats.sort();
+    formats.dedup();
+    if formats.len() > 1 && args.out_dir.is_none() {
+        return Err(format!(
+            "{} formats need --out-dir DIR (one file each); --out and stdout take one",
+            formats.len()
+        ));
+    }
+    if args.template.is_some() && formats.contains(&Format::Md) && formats.contains(&Format::Html) {
+        return Err("--template replaces the md or the html report, not both: ask for one".into());
+    }
+    if args.template.is_some()
+        && !formats
+            .iter()
+            .any(|f| matches!(f, Format::Md | Format::Html))
+    {
+        return Err("--template goes with --format md or --format html".into());
+    }
+    Ok(formats)
+}
+
+/// Read a user's template; it replaces the md or html format, whichever was asked for.
+fn read_template(path: &Path, formats: &[Format]) -> Result<(Format, String, String), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the template {}: {e}", path.display()))?;
+    let format = if formats.contains(&Format::Html) {
+        Format::Html
+    } else {
+        Format::Md
+    };
+    Ok((format, path.display().to_string(), text))
+}
+
+fn write_all(dir: &Path, rendered: &[(Format, String)]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (f, text) in rendered {
+        output::write_atomic(&dir.join(f.file_name()), text.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The scanned folder as a path relative to the working folder, `/`-separated: SARIF
+/// locations must be relative to the repository root, where CI runs aiact.
+fn sarif_base(path: &Path) -> String {
+    let folder = if path.is_file() {
+        path.parent().unwrap_or(Path::new(""))
+    } else {
+        path
+    };
+    let rel = match std::env::current_dir() {
+        Ok(cwd) if folder.is_absolute() => folder.strip_prefix(&cwd).unwrap_or(folder),
+        _ => folder,
+    };
+    rel.to_string_lossy().replace('\\', "/")
 }

@@ -1,6 +1,7 @@
 //! The command line: argument parsing and dispatch. Each command returns an exit code:
 //! 0 success, 1 the gate failed, 2 usage or input error.
 
+mod assess;
 mod audit;
 mod init;
 pub mod output;
@@ -22,7 +23,9 @@ Exit codes:
 Examples:
   aiact audit fixtures/hirerank
   aiact audit . --format json --out aiact-report.json
+  aiact audit . --format md,html,sarif,junit --out-dir reports/
   aiact audit . --as-of 2027-12-02 --law amended
+  aiact assess fixtures/hirerank
   aiact rules explain annex3.4.a
   aiact init";
 
@@ -46,12 +49,39 @@ Examples:
   aiact audit                                 # the current folder, Markdown to stdout
   aiact audit fixtures/hirerank --format json
   aiact audit . --format md --out report.md   # written atomically
+  aiact audit . --format html --out report.html --lang fr
+  aiact audit . --format md,html,sarif,junit,json --out-dir reports/
+  aiact audit . --template my-report.md.j2    # your own minijinja template
   aiact audit . --as-of 2027-12-02            # which obligations apply on that date
   aiact audit . --law original                # apply the 2024 text
   aiact audit . --rules ./our-policy          # add a rule pack (overrides rules by id)
 
 Exit codes: 0 report written, 2 input error (the report still covers the valid systems).")]
     Audit(audit::AuditArgs),
+
+    /// Answer, in a terminal, the questions the audit left open; the answers are saved
+    /// after every question.
+    #[command(after_help = "\
+Asks only what is still unknown, most decisive first (scope, AI system, role, prohibited,
+high-risk, transparency, general-purpose AI, obligations), and re-evaluates after every
+answer, so questions an answer made moot are skipped. Answers are saved atomically after
+every question in aiact.answers.yaml beside the manifest (or in aiact.yaml with
+--write-manifest); `aiact audit` reads them. Running it again resumes where it stopped.
+
+Keys: an answer then Enter (y / n / d = don't know; numbers like 3.1e24, 7B, 405 billion;
+choices by number or name, several separated by commas) · ? help · < or Esc back (change an
+earlier answer) · q or Ctrl-C stop.
+
+Examples:
+  aiact assess                                  # the system in the current folder
+  aiact assess services --system cv-ranker      # one of several systems
+  aiact assess . --write-manifest               # answers into aiact.yaml, comments kept
+  aiact assess . --answers answers.yaml --report report.md   # no terminal needed
+  aiact assess --export-questions > questions.json           # the catalogue, for other front ends
+
+Without a terminal it exits at once with code 2: use --answers FILE.
+Exit codes: 0 done or stopped (answers kept), 2 usage or input error.")]
+    Assess(assess::AssessArgs),
 
     /// Inspect, validate and test rule packs.
     #[command(subcommand)]
@@ -90,6 +120,7 @@ pub fn main() -> i32 {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Audit(args) => audit::run(args),
+        Command::Assess(args) => assess::run(args),
         Command::Rules(cmd) => rules::run(cmd),
         Command::Init { path } => init::run(&path),
     }

@@ -66,6 +66,8 @@ impl Ev {
 
 struct Ctx<'a> {
     input: &'a Input<'a>,
+    /// Facts that an outcome rested on (for the assumptions worth showing).
+    relied: RefCell<BTreeSet<String>>,
     /// Index of each rule in the chosen law text.
     active: HashMap<&'a str, &'a Rule>,
     resolved: RefCell<HashMap<String, Option<Fact>>>,
@@ -75,27 +77,85 @@ struct Ctx<'a> {
 
 /// Evaluate a pack for one system.
 pub fn evaluate(input: &Input) -> Outcome {
+    let (extra, derived) = prepared_facts(input);
+    let ctx = Ctx::new(input, &extra);
+    ctx.outcome(derived)
+}
+
+/// The value of any condition for a fact set (for example a fact's `ask_if`): the
+/// questionnaire uses it to set aside answers that a later answer made moot.
+pub fn condition_value(input: &Input, cond: &Condition) -> Tri {
+    let (extra, _) = prepared_facts(input);
+    let ctx = Ctx::new(input, &extra);
+    ctx.eval(cond).v
+}
+
+/// The value of one rule's condition for a fact set: what `rules test` checks.
+pub fn rule_value(input: &Input, rule_id: &str) -> Tri {
+    let (extra, _) = prepared_facts(input);
+    let ctx = Ctx::new(input, &extra);
+    ctx.rule_ev(rule_id).v
+}
+
+/// Facts the engine adds to what was stated: derived values and the documented assumptions.
+fn prepared_facts(input: &Input) -> (FactSet, Vec<Fact>) {
     let derived = derive_facts(input.facts);
     let mut extra = FactSet::new();
     for f in &derived {
         extra.insert(f.clone());
     }
-    let active: HashMap<&str, &Rule> = input
-        .pack
-        .rules
+    if let Some(f) = system_model_assumption(input) {
+        extra.insert(f);
+    }
+    for f in model_purpose_assumptions(input) {
+        extra.insert(f);
+    }
+    (extra, derived)
+}
+
+/// An AI system entry that says nothing at all about a model of its own (no general-purpose
+/// AI fact stated, not even as `unknown`) is taken not to include a general-purpose AI model
+/// provided by the same operator: otherwise every system would be "GPAI undetermined". The
+/// assumption is shown in the report, and stating any GPAI fact (or `kind: model`) lifts it.
+fn system_model_assumption(input: &Input) -> Option<Fact> {
+    const MODEL_FACT: &str = "art3.63";
+    if input.kind != Kind::System || input.pack.fact(MODEL_FACT).is_none() {
+        return None;
+    }
+    let mentions_a_model = input
+        .facts
         .iter()
-        .filter(|r| rule_in_law(input.pack, r, input.law))
-        .filter(|r| input.kind == Kind::System || !matches!(r.decides, Decision::Tier(_)))
-        .map(|r| (r.id.as_str(), r))
-        .collect();
-    let ctx = Ctx {
-        input,
-        active,
-        resolved: RefCell::new(HashMap::new()),
-        memo: RefCell::new(HashMap::new()),
-        extra: &extra,
-    };
-    ctx.outcome(derived)
+        .any(|f| input.pack.fact(&f.id).is_some_and(|d| d.area == Area::Gpai));
+    if mentions_a_model {
+        return None;
+    }
+    Some(
+        Fact::new(MODEL_FACT, Value::Bool(false), Origin::Assumed, Provenance::default()).with_note(
+            "nothing about a model of your own was stated for this AI system; state `art3.63`, training compute or `kind: model` if you also provide a general-purpose AI model",
+        ),
+    )
+}
+
+/// A model on its own (`kind: model`) has no intended purpose of its own: the practices of
+/// Art. 5, the high-risk uses of Art. 6 and the transparency duties of Art. 50 concern the AI
+/// systems built on it. Their top-level umbrella facts are taken as false unless stated, and
+/// shown as assumptions.
+fn model_purpose_assumptions(input: &Input) -> Vec<Fact> {
+    if input.kind != Kind::Model {
+        return Vec::new();
+    }
+    input
+        .pack
+        .facts
+        .values()
+        .filter(|d| d.umbrella && matches!(d.area, Area::Prohibited | Area::HighRisk | Area::Transparency))
+        .filter(|d| input.pack.parents_of(&d.id).is_empty())
+        .filter(|d| input.facts.get(&d.id).is_none())
+        .map(|d| {
+            Fact::new(d.id.clone(), Value::Bool(false), Origin::Assumed, Provenance::default())
+                .with_note("a model on its own has no intended purpose; this concerns the AI systems built on it")
+        })
+        .collect()
 }
 
 /// Training compute from parameters and tokens (6·N·D), when not stated. The estimate is
@@ -156,6 +216,27 @@ fn spec_has_law(pack: &Pack, spec: &DateSpec, law: Law) -> bool {
 }
 
 impl<'a> Ctx<'a> {
+    fn new(input: &'a Input<'a>, extra: &'a FactSet) -> Ctx<'a> {
+        // Rules outside the chosen text of the law do not exist for this run; a model on its
+        // own has no risk tier (the systems built on it do).
+        let active: HashMap<&str, &Rule> = input
+            .pack
+            .rules
+            .iter()
+            .filter(|r| rule_in_law(input.pack, r, input.law))
+            .filter(|r| input.kind == Kind::System || !matches!(r.decides, Decision::Tier(_)))
+            .map(|r| (r.id.as_str(), r))
+            .collect();
+        Ctx {
+            input,
+            relied: RefCell::new(BTreeSet::new()),
+            active,
+            resolved: RefCell::new(HashMap::new()),
+            memo: RefCell::new(HashMap::new()),
+            extra,
+        }
+    }
+
     fn pack(&self) -> &'a Pack {
         self.input.pack
     }
@@ -183,7 +264,11 @@ impl<'a> Ctx<'a> {
         let def = self.pack().fact(id)?;
         if def.ty == FactType::Bool {
             for parent in self.pack().parents_of(id) {
-                if let Some(pf) = self.input.facts.get(parent)
+                if let Some(pf) = self
+                    .input
+                    .facts
+                    .get(parent)
+                    .or_else(|| self.extra.get(parent))
                     && pf.value == Value::Bool(false)
                 {
                     let mut f = pf.clone();
@@ -260,6 +345,7 @@ impl<'a> Ctx<'a> {
                 level_ev(self.or_of(&self.deciders(|d| *d == Decision::Tier(*t))))
             }
             Condition::Gpai(g) => level_ev(self.or_of(&self.deciders(|d| gpai_matches(*g, d)))),
+            Condition::Kind(k) => Ev::constant(Tri::from_bool(self.input.kind == *k)),
             Condition::AsOf(cmp, d) => {
                 Ev::constant(Tri::from_bool(cmp.holds(self.input.as_of.cmp(d))))
             }
@@ -416,13 +502,18 @@ impl<'a> Ctx<'a> {
             .map(|t| (*t, self.or_of(&level_rules(*t))))
             .collect();
 
+        self.rely(&not_ai);
+        self.rely(&scope);
         let mut triggers = Vec::new();
         let mut questions = QuestionSet::default();
         let push_true = |rules: &[&Rule], triggers: &mut Vec<Trigger>| {
             for r in rules {
                 let ev = self.rule_ev(&r.id);
                 if ev.v == Tri::True {
-                    triggers.push(self.trigger(r, &ev));
+                    self.rely(&ev);
+                    if r.report {
+                        triggers.push(self.trigger(r, &ev));
+                    }
                 }
             }
         };
@@ -452,6 +543,7 @@ impl<'a> Ctx<'a> {
                 gpai: Gpai::None,
                 triggers,
                 obligations: Vec::new(),
+                conditional_obligations: Vec::new(),
                 open_questions: Vec::new(),
                 assumptions: self.assumptions(),
                 derived,
@@ -475,6 +567,7 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             push_true(&rules, &mut triggers);
+            self.rely(ev);
             if ev.v == Tri::Unknown || stacks {
                 ask(&rules, area, &mut questions);
             }
@@ -497,7 +590,7 @@ impl<'a> Ctx<'a> {
         let derived_rules = self.deciders(|d| *d == Decision::Derived);
         for r in &derived_rules {
             let ev = self.rule_ev(&r.id);
-            if ev.v == Tri::True && tier != Tier::Prohibited {
+            if ev.v == Tri::True && tier != Tier::Prohibited && r.report {
                 triggers.push(self.trigger(r, &ev));
             }
         }
@@ -507,6 +600,8 @@ impl<'a> Ctx<'a> {
         let gpai_rules = self.deciders(|d| *d == Decision::Gpai(GpaiLevel::Gpai));
         let systemic = self.or_of(&systemic_rules);
         let plain = self.or_of(&gpai_rules);
+        self.rely(&systemic);
+        self.rely(&plain);
         let gpai = if systemic.v == Tri::True {
             push_true(&systemic_rules, &mut triggers);
             Gpai::GpaiSystemicRisk
@@ -522,13 +617,16 @@ impl<'a> Ctx<'a> {
             Gpai::None
         };
 
-        let obligations = if tier == Tier::Prohibited {
-            // A prohibited practice may not be placed on the market at all; listing the
-            // duties of lawful operation would mislead.
-            Vec::new()
-        } else {
-            self.obligations(&mut questions)
-        };
+        let (obligations, conditional_obligations): (Vec<Obligation>, Vec<Obligation>) =
+            if tier == Tier::Prohibited {
+                // A prohibited practice may not be placed on the market at all; listing the
+                // duties of lawful operation would mislead.
+                (Vec::new(), Vec::new())
+            } else {
+                self.obligations(&mut questions)
+                    .into_iter()
+                    .partition(|o| o.status != ObligationStatus::Conditional)
+            };
 
         for s in self.input.facts.signals() {
             questions.signal(s, self);
@@ -539,6 +637,7 @@ impl<'a> Ctx<'a> {
             gpai,
             triggers,
             obligations,
+            conditional_obligations,
             open_questions: questions.finish(self),
             assumptions: self.assumptions(),
             derived,
@@ -555,6 +654,9 @@ impl<'a> Ctx<'a> {
             let ev = self.rule_ev(&r.id);
             if ev.v == Tri::False {
                 continue;
+            }
+            if ev.v == Tri::True {
+                self.rely(&ev);
             }
             let (date, pending) = r
                 .applies_from
@@ -594,20 +696,50 @@ impl<'a> Ctx<'a> {
                 Some(existing) => merge_obligation(existing, entry),
             }
         }
-        by_id.into_values().collect()
+        let mut list: Vec<Obligation> = by_id.into_values().collect();
+        list.sort_by_key(|o| provision_order(&o.id));
+        list
     }
 
+    fn rely(&self, ev: &Ev) {
+        self.relied.borrow_mut().extend(ev.known.iter().cloned());
+    }
+
+    /// Assumed facts that an outcome rested on: a value the pack assumed for a rule nobody
+    /// looked at would only be noise.
     fn assumptions(&self) -> Vec<Fact> {
         let resolved = self.resolved.borrow();
+        let relied = self.relied.borrow();
         let mut v: Vec<Fact> = resolved
             .values()
             .flatten()
-            .filter(|f| f.origin == Origin::Assumed)
+            .filter(|f| f.origin == Origin::Assumed && relied.contains(&f.id))
             .cloned()
             .collect();
         v.sort_by(|a, b| a.id.cmp(&b.id));
         v
     }
+}
+
+/// Sort key for provision ids in the order of the Regulation: `art4` < `art9` < `art10` <
+/// `art49.1` < `annex3.4.a` (numbers compare as numbers).
+pub fn provision_order(id: &str) -> Vec<(String, u64)> {
+    let mut key = Vec::new();
+    let mut text = String::new();
+    let mut num = String::new();
+    for c in id.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+        } else {
+            if !num.is_empty() || !text.is_empty() {
+                key.push((std::mem::take(&mut text), num.parse().unwrap_or(0)));
+                num.clear();
+            }
+            text.push(c);
+        }
+    }
+    key.push((text, num.parse().unwrap_or(0)));
+    key
 }
 
 /// `{gpai: gpai}` holds for either level; `{gpai: gpai_systemic_risk}` only for that one.
@@ -829,26 +961,35 @@ impl QuestionSet {
     }
 }
 
-/// The value of one rule's condition for a fact set: what `rules test` checks.
-pub fn rule_value(input: &Input, rule_id: &str) -> Tri {
-    let derived = derive_facts(input.facts);
-    let mut extra = FactSet::new();
-    for f in derived {
-        extra.insert(f);
+#[cfg(test)]
+mod tests {
+    use super::provision_order;
+
+    #[test]
+    fn provisions_sort_in_the_order_of_the_regulation() {
+        let mut ids = vec![
+            "art10",
+            "art9",
+            "art49.1",
+            "art4",
+            "art49.5",
+            "art50.4.sub2",
+            "art50.1",
+            "art5.1.f",
+        ];
+        ids.sort_by_key(|a| provision_order(a));
+        assert_eq!(
+            ids,
+            [
+                "art4",
+                "art5.1.f",
+                "art9",
+                "art10",
+                "art49.1",
+                "art49.5",
+                "art50.1",
+                "art50.4.sub2"
+            ]
+        );
     }
-    let active: HashMap<&str, &Rule> = input
-        .pack
-        .rules
-        .iter()
-        .filter(|r| rule_in_law(input.pack, r, input.law))
-        .map(|r| (r.id.as_str(), r))
-        .collect();
-    let ctx = Ctx {
-        input,
-        active,
-        resolved: RefCell::new(HashMap::new()),
-        memo: RefCell::new(HashMap::new()),
-        extra: &extra,
-    };
-    ctx.rule_ev(rule_id).v
 }

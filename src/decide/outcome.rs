@@ -137,7 +137,10 @@ pub struct Outcome {
     pub tier: Tier,
     pub gpai: Gpai,
     pub triggers: Vec<Trigger>,
+    /// Obligations that apply (now or from a later date).
     pub obligations: Vec<Obligation>,
+    /// Obligations that would apply depending on open questions.
+    pub conditional_obligations: Vec<Obligation>,
     pub open_questions: Vec<OpenQuestion>,
     /// Facts the pack assumed because nothing said otherwise.
     pub assumptions: Vec<Fact>,

@@ -22,7 +22,9 @@ impl Progress {
                 let start = Instant::now();
                 let mut shown = false;
                 while !done.load(Ordering::Relaxed) {
-                    std::thread::sleep(Duration::from_millis(100));
+                    // Parked, not slept: `finish` wakes the thread at once, so a short scan
+                    // does not wait for a tick.
+                    std::thread::park_timeout(Duration::from_millis(100));
                     if start.elapsed() >= Duration::from_secs(1) && !done.load(Ordering::Relaxed) {
                         let mut e = std::io::stderr().lock();
                         let _ = write!(
@@ -49,6 +51,7 @@ impl Progress {
     pub fn finish(mut self) {
         self.done.store(true, Ordering::Relaxed);
         if let Some(h) = self.handle.take() {
+            h.thread().unpark();
             let _ = h.join();
         }
     }

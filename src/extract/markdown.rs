@@ -234,7 +234,11 @@ pub fn strip_tags(h: &str, base: usize) -> Block {
         if bytes[i] == b'<' {
             let end = h[i..].find('>').map(|e| i + e + 1).unwrap_or(h.len());
             let tag = &h[i..end];
-            if tag.len() >= 5 && tag[..5].eq_ignore_ascii_case("<sup>") {
+            // `get`: the fifth byte may fall inside a multi-byte character (`<?b𑍐`).
+            if tag
+                .get(..5)
+                .is_some_and(|t| t.eq_ignore_ascii_case("<sup>"))
+            {
                 b.push("^", base + i, base + end);
             } else {
                 b.push_space();
@@ -419,6 +423,13 @@ fn grid(rows: Vec<Vec<(String, usize, usize, usize)>>, section: String) -> Table
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tag_cut_inside_a_character_does_not_panic() {
+        // Found by tests/extract_robustness.rs: `<?` then a 4-byte character.
+        let _ = strip_tags("<?𑍐", 0);
+        let _ = strip_tags("<?b𑍐", 0);
+    }
 
     #[test]
     fn blocks_keep_offsets_and_skip_code() {

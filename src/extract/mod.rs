@@ -85,6 +85,11 @@ impl Tree for NoTree {
 /// files, whose kind is told by content). Cheap: a look at the name only.
 pub fn is_candidate(rel_path: &str) -> bool {
     let name = file_name(rel_path).to_ascii_lowercase();
+    // aiact's own report (the default name `aiact assess` offers) is output, not evidence:
+    // read back, its quotes of the law would raise signals about the system.
+    if name.starts_with("aiact-report.") {
+        return false;
+    }
     packages::manifest_format(rel_path).is_some()
         || name.ends_with(".json")
         || name.ends_with(".jsonld")
@@ -231,4 +236,16 @@ impl<'a> Sink<'a> {
 /// Set a note on a fact returned by [`Sink::fact`].
 pub fn note(f: &mut Fact, n: impl Into<String>) {
     f.note = Some(n.into());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aiact_reports_are_not_evidence() {
+        assert!(!is_candidate("svc/aiact-report.md"));
+        assert!(!is_candidate("aiact-report.json"));
+        assert!(is_candidate("svc/README.md"));
+    }
 }

@@ -1,28 +1,15 @@
 //! Markdown, rendered from templates/report.md.j2.
 
 use super::model::Report;
-use super::templates;
+use super::templates::{self, Source};
 
+pub const TEMPLATE: &str = "report.md.j2";
+
+/// The Markdown report in English.
 pub fn render(report: &Report) -> Result<String, String> {
-    render_with(report, None)
+    render_lang(report, super::i18n::DEFAULT_LANG)
 }
 
-/// Render with the embedded template, or a user's template text.
-pub fn render_with(report: &Report, user_template: Option<(&str, &str)>) -> Result<String, String> {
-    let mut env = templates::environment();
-    let name = match user_template {
-        Some((name, text)) => {
-            env.add_template_owned(name.to_string(), text.to_string())
-                .map_err(|e| templates::describe_error(&e))?;
-            name.to_string()
-        }
-        None => "report.md.j2".to_string(),
-    };
-    let tmpl = env
-        .get_template(&name)
-        .map_err(|e| templates::describe_error(&e))?;
-    tmpl.render(
-        minijinja::context! { report => minijinja::Value::from(minijinja::value::Serde(report)) },
-    )
-    .map_err(|e| templates::describe_error(&e))
+pub fn render_lang(report: &Report, lang: &str) -> Result<String, String> {
+    templates::render(report, Source::Builtin(TEMPLATE), lang)
 }

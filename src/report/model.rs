@@ -81,7 +81,10 @@ pub struct SystemReport {
     pub tier: Tier,
     pub gpai: Gpai,
     pub triggers: Vec<Trigger>,
+    /// Obligations that apply to the system, now or from their date.
     pub obligations: Vec<Obligation>,
+    /// Obligations that would apply depending on the open questions.
+    pub conditional_obligations: Vec<Obligation>,
     pub open_questions: Vec<OpenQuestion>,
     pub assumptions: Vec<Fact>,
     /// Every fact known about the system, with origin and provenance.

@@ -64,6 +64,7 @@ const RULE_KEYS: &[&str] = &[
     "when",
     "decides",
     "tests",
+    "report",
 ];
 const TEST_KEYS: &[&str] = &[
     "name",
@@ -632,7 +633,18 @@ impl Loader {
         for t in &tests {
             self.pending_tests.push((id.clone(), t.clone()));
         }
+        let report = match item.get("report") {
+            None => true,
+            Some(n) => match n.value {
+                NodeValue::Bool(b) => b,
+                _ => {
+                    self.err(n, "pack.type", format!("{what}: `report` is true or false"));
+                    true
+                }
+            },
+        };
         Some(Rule {
+            report,
             id,
             title,
             provision,
@@ -909,7 +921,7 @@ impl Loader {
     }
 
     fn condition(&mut self, n: &Node) -> Option<Condition> {
-        const FORMS: &str = "a fact id, true/false, or a mapping with one of: fact (+ equals|in|gt|gte|lt|lte|exists), role, rule, tier, gpai, as_of, all, any, not, first_known";
+        const FORMS: &str = "a fact id, true/false, or a mapping with one of: fact (+ equals|in|gt|gte|lt|lte|exists), role, rule, tier, gpai, kind, as_of, all, any, not, first_known";
         match &n.value {
             NodeValue::Bool(b) => Some(Condition::Const(*b)),
             NodeValue::Str(s) => Some(Condition::Fact {
@@ -1004,6 +1016,16 @@ impl Loader {
                                 "pack.condition",
                                 "`gpai` takes gpai or gpai_systemic_risk",
                             );
+                            None
+                        }
+                    },
+                    "kind" => match v.as_str() {
+                        Some("system") => {
+                            Some(Condition::Kind(crate::decide::engine::Kind::System))
+                        }
+                        Some("model") => Some(Condition::Kind(crate::decide::engine::Kind::Model)),
+                        _ => {
+                            self.err(v, "pack.condition", "`kind` takes system or model");
                             None
                         }
                     },

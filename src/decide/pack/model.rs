@@ -251,11 +251,16 @@ pub enum FactTest {
 #[serde(rename_all = "snake_case")]
 pub enum Condition {
     Const(bool),
-    Fact { id: String, test: FactTest },
+    Fact {
+        id: String,
+        test: FactTest,
+    },
     Role(Vec<String>),
     Rule(String),
     Tier(TierLevel),
     Gpai(GpaiLevel),
+    /// Whether the entry is an AI system or a model on its own.
+    Kind(crate::decide::engine::Kind),
     AsOf(Cmp, Date),
     All(Vec<Condition>),
     Any(Vec<Condition>),
@@ -307,6 +312,7 @@ impl Condition {
             Condition::Rule(r) => format!("rule {r}"),
             Condition::Tier(t) => format!("tier {}", t.as_str()),
             Condition::Gpai(g) => format!("gpai {}", g.as_str()),
+            Condition::Kind(k) => format!("kind {}", k.as_str()),
             Condition::AsOf(c, d) => format!("as_of {} {d}", c.as_str()),
             Condition::All(cs) => format!(
                 "all({})",
@@ -421,6 +427,10 @@ pub struct Rule {
     pub when: Condition,
     pub decides: Decision,
     pub tests: Vec<RuleTest>,
+    /// Whether the rule is shown as a trigger when it holds. Intermediate results (which
+    /// route made a system high-risk, who counts as provider) set this to false; they still
+    /// appear in the trace of the rules that read them.
+    pub report: bool,
     /// Which pack the rule came from (the last pack to define an id wins).
     pub pack: String,
     #[serde(skip)]
