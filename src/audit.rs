@@ -169,6 +169,8 @@ pub fn gather_with(root: &Path, pack: &Pack, scan: &ScanOptions) -> Gathered {
             }],
         )
     } else if root.is_dir() {
+        // Compile the evidence patterns while the tree is walked.
+        std::thread::spawn(extract::warm_up);
         let opts = discover::WalkOptions {
             max_file_size: scan.max_file_size,
             threads: scan.threads,
@@ -294,10 +296,7 @@ pub fn decide(
         .law_text(law)
         .map(|t| t.title.clone())
         .unwrap_or_default();
-    let mut reports: Vec<SystemReport> = systems
-        .iter()
-        .map(|s| decide_one(s, pack, law, opts.as_of))
-        .collect();
+    let mut reports = decide_all(systems, pack, law, opts.as_of);
     reports.sort_by(|a, b| a.path.cmp(&b.path).then(a.source.cmp(&b.source)));
     let mut diagnostics = diagnostics;
     diagnostics.sort();
@@ -327,6 +326,42 @@ pub fn decide(
         waivers: Vec::new(),
         gate: None,
     }
+}
+
+/// Decide every system; systems are independent, so a repository with hundreds of model
+/// cards is decided on every core. The order of the result is the order of `systems`.
+fn decide_all(systems: &[SystemEvidence], pack: &Pack, law: Law, as_of: Date) -> Vec<SystemReport> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if systems.len() < 16 || workers < 2 {
+        return systems
+            .iter()
+            .map(|s| decide_one(s, pack, law, as_of))
+            .collect();
+    }
+    let chunk = systems.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = systems
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|s| decide_one(s, pack, law, as_of))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(systems.len());
+        for (h, part) in handles.into_iter().zip(systems.chunks(chunk)) {
+            match h.join() {
+                Ok(r) => out.extend(r),
+                // A panic in one worker must not lose its systems: decide them here.
+                Err(_) => out.extend(part.iter().map(|s| decide_one(s, pack, law, as_of))),
+            }
+        }
+        out
+    })
 }
 
 pub fn decide_one(s: &SystemEvidence, pack: &Pack, law: Law, as_of: Date) -> SystemReport {

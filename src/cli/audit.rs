@@ -166,6 +166,20 @@ pub fn run(args: AuditArgs) -> i32 {
             .map(|(f, name, text)| (*f, name.as_str(), text.as_str())),
         sarif_base: sarif_base(&args.path),
     };
+    // One JSON report to stdout is streamed (serialising the model cannot fail half-way for a
+    // reason other than the pipe): the peak memory of a large scan halves.
+    let json_template = ropts.template.is_some_and(|(f, _, _)| f == Format::Json);
+    if args.out_dir.is_none() && args.out.is_none() && formats == [Format::Json] && !json_template {
+        let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        return match report::json::write(&rep, out) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                eprintln!("aiact: could not write the report: {e}");
+                EXIT_ERROR
+            }
+            _ if has_errors => EXIT_ERROR,
+            _ => EXIT_OK,
+        };
+    }
     // Render everything before writing anything: a template error leaves no partial set.
     let mut rendered = Vec::new();
     for f in &formats {

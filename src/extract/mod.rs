@@ -100,6 +100,13 @@ pub fn is_candidate(rel_path: &str) -> bool {
         || name == "readme.txt"
 }
 
+/// Load the signal patterns and the library catalogue now rather than on the first file
+/// (they take a moment to compile; the walk can run meanwhile).
+pub fn warm_up() {
+    let _ = signals::default_signals();
+    let _ = packages::catalogue::default_catalogue();
+}
+
 /// Read one file. `None` when the file is not evidence of any kind (a JSON file that is
 /// neither CycloneDX nor SPDX, a file of no known name).
 pub fn extract_file(rel_path: &str, text: &str) -> Option<Extraction> {

@@ -111,6 +111,16 @@ fn scaled(c: &regex::Captures<'_>) -> Option<f64> {
     Some(n * scale(m)?)
 }
 
+/// Case-insensitive (ASCII) substring test: a cheap gate before the regexes, since most
+/// text states no quantity at all.
+fn mentions(text: &str, words: &[&str]) -> bool {
+    let hay = text.as_bytes();
+    words.iter().any(|w| {
+        let w = w.as_bytes();
+        w.len() <= hay.len() && hay.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w))
+    })
+}
+
 /// Whether the match sits inside a URL or path (a link's text is often the link).
 fn in_url(text: &str, start: usize) -> bool {
     let before = &text[..start];
@@ -130,6 +140,9 @@ fn in_url(text: &str, start: usize) -> bool {
 /// parameters (mixture-of-experts) are skipped: the total is what the Act's criteria read.
 pub fn parameters(text: &str) -> Vec<Quantity> {
     let mut out = Vec::new();
+    if !mentions(text, &["param", "参数"]) {
+        return out;
+    }
     for c in PARAMS.captures_iter(text) {
         let Some(m) = c.get(0) else { continue };
         if c.name("act").is_some() || in_url(text, m.start()) {
@@ -187,6 +200,9 @@ static NOT_TRAINING: LazyLock<Regex> = LazyLock::new(|| {
 /// (its paragraph and section heading) and must speak of training or data.
 pub fn training_tokens(text: &str, context: &str) -> Vec<Quantity> {
     let mut out = Vec::new();
+    if !mentions(text, &["token", "标识符"]) {
+        return out;
+    }
     if !TRAINING_CONTEXT.is_match(context) {
         return out;
     }
@@ -219,6 +235,9 @@ pub fn training_tokens(text: &str, context: &str) -> Vec<Quantity> {
 /// Training compute stated in FLOP ("3.8 x 10^25 FLOPs", "3.8e25 FLOPs").
 pub fn training_flops(text: &str) -> Vec<Quantity> {
     let mut out = Vec::new();
+    if !mentions(text, &["flop", "floating"]) {
+        return out;
+    }
     for c in FLOPS.captures_iter(text) {
         let Some(m) = c.get(0) else { continue };
         let exp = c
@@ -246,6 +265,9 @@ pub fn training_flops(text: &str) -> Vec<Quantity> {
 /// accelerator next to them, which the pattern requires.
 pub fn gpu_hours(text: &str) -> Vec<Quantity> {
     let mut out = Vec::new();
+    if !mentions(text, &["hour"]) {
+        return out;
+    }
     for c in GPU_HOURS.captures_iter(text) {
         let Some(m) = c.get(0) else { continue };
         let s = m.as_str().to_ascii_lowercase();

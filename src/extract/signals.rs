@@ -9,7 +9,7 @@ use super::{Extraction, Sink, SourceKind, note};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::facts::{Origin, Value};
 use crate::yaml::{self, Node};
-use regex::{Regex, RegexBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use std::sync::OnceLock;
 
 const DEFAULT: &str = include_str!("../../rules/evidence/signals.yaml");
@@ -43,6 +43,9 @@ pub struct SignalDef {
 #[derive(Debug, Clone, Default)]
 pub struct SignalSet {
     pub defs: Vec<SignalDef>,
+    /// Every main pattern in one automaton: one pass over a text says which signals can
+    /// hit, so the others are never run (most prose hits nothing).
+    prefilter: Option<RegexSet>,
 }
 
 /// The signals embedded in the binary (an empty set should the embedded file ever fail,
@@ -107,8 +110,11 @@ impl SignalSet {
                 .is_some_and(|n| n.value == yaml::NodeValue::Bool(true));
             let mut compile = |n: &Node| -> Option<Regex> {
                 let src = n.as_str()?;
+                // ASCII classes: the prose patterns are English, and Unicode `\w` with case
+                // folding makes each pattern several times slower to compile.
                 match RegexBuilder::new(src)
                     .case_insensitive(!case_sensitive)
+                    .unicode(false)
                     .size_limit(1 << 22)
                     .build()
                 {
@@ -170,17 +176,29 @@ impl SignalSet {
                 within,
             });
         }
-        if errors.is_empty() {
-            Ok(SignalSet { defs })
-        } else {
-            Err(errors)
+        if !errors.is_empty() {
+            return Err(errors);
         }
+        // Same flags as each pattern (case folding for all: a superset, fine for a gate);
+        // should the set fail (size), scanning runs every pattern.
+        let prefilter = RegexSetBuilder::new(defs.iter().map(|d| d.pattern.as_str()))
+            .case_insensitive(true)
+            .unicode(false)
+            .size_limit(1 << 24)
+            .build()
+            .ok();
+        Ok(SignalSet { defs, prefilter })
     }
 
     /// Every guarded hit in a text.
     pub fn scan(&self, text: &str) -> Vec<Hit> {
         let mut out = Vec::new();
-        for (i, d) in self.defs.iter().enumerate() {
+        let candidates: Vec<usize> = match &self.prefilter {
+            Some(set) => set.matches(text).into_iter().collect(),
+            None => (0..self.defs.len()).collect(),
+        };
+        for i in candidates {
+            let Some(d) = self.defs.get(i) else { continue };
             for m in d.pattern.find_iter(text) {
                 let window = around(text, m.start(), m.end(), d.within);
                 if d.near.as_ref().is_some_and(|n| !n.is_match(window)) {
