@@ -1,11 +1,11 @@
-use super::audit::{LawArg, load_pack};
+use super::audit::{LawArgs, load_pack};
 use super::output;
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::assess::prompt::{self, Ending};
 use crate::assess::session::Session;
 use crate::assess::{self, Store, answers, catalogue, summary};
 use crate::audit::{self, AuditOptions, SystemEvidence};
-use crate::decide::pack::{Law, Pack};
+use crate::decide::pack::Pack;
 use clap::Args;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -36,15 +36,8 @@ pub struct AssessArgs {
     /// Print the question catalogue with its branching as JSON and exit.
     #[arg(long)]
     pub export_questions: bool,
-    /// The date to assess against (YYYY-MM-DD); default: today (UTC).
-    #[arg(long, value_parser = output::parse_date)]
-    pub as_of: Option<jiff::civil::Date>,
-    /// Which text of the law to apply; default: the text in force on the as-of date.
-    #[arg(long, value_enum)]
-    pub law: Option<LawArg>,
-    /// Add a rule pack folder (repeatable); its rules override the default pack's by id.
-    #[arg(long = "rules", value_name = "DIR")]
-    pub rules: Vec<PathBuf>,
+    #[command(flatten)]
+    pub law_args: LawArgs,
 }
 
 pub fn run(args: AssessArgs) -> i32 {
@@ -62,16 +55,12 @@ pub fn run(args: AssessArgs) -> i32 {
         );
         return EXIT_ERROR;
     }
-    let pack = match load_pack(&args.rules) {
+    let pack = match load_pack(&args.law_args.rules) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let as_of = args.as_of.unwrap_or_else(output::today);
-    let opts = AuditOptions {
-        as_of,
-        law: args.law.map(Law::from),
-        extra_packs: args.rules.iter().map(|p| p.display().to_string()).collect(),
-    };
+    let opts = args.law_args.audit_options();
+    let as_of = opts.as_of;
     let law = opts.law.unwrap_or_else(|| pack.default_law(as_of));
 
     // The questionnaire keeps its answers apart from the evidence: gather without them.
@@ -340,7 +329,7 @@ fn choose(
 }
 
 fn export(args: &AssessArgs) -> i32 {
-    let pack = match load_pack(&args.rules) {
+    let pack = match load_pack(&args.law_args.rules) {
         Ok(p) => p,
         Err(code) => return code,
     };

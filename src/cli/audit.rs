@@ -73,18 +73,37 @@ pub struct AuditArgs {
     /// (HTML escaping when FILE ends in .html or .html.j2). Context: report, msg, lang.
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
+    #[command(flatten)]
+    pub law_args: LawArgs,
+    /// Files larger than this many bytes are reported, not read.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::discover::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+}
+
+/// The options every command that classifies shares: the date, the text of the law, and
+/// extra rule packs.
+#[derive(clap::Args, Debug, Clone)]
+pub struct LawArgs {
     /// The date to assess against (YYYY-MM-DD); default: today (UTC).
     #[arg(long, value_parser = output::parse_date)]
     pub as_of: Option<jiff::civil::Date>,
     /// Which text of the law to apply; default: the text in force on the as-of date.
     #[arg(long, value_enum)]
     pub law: Option<LawArg>,
-    /// Add a rule pack folder (repeatable); its rules override the default pack's by id.
+    /// Add a rule pack folder (repeatable); its rules override the default pack's by id, its
+    /// evidence/checks.yaml the evidence kinds by id.
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
-    /// Files larger than this many bytes are reported, not read.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::discover::DEFAULT_MAX_FILE_SIZE)]
-    pub max_file_size: u64,
+}
+
+impl LawArgs {
+    pub fn audit_options(&self) -> AuditOptions {
+        AuditOptions {
+            as_of: self.as_of.unwrap_or_else(output::today),
+            law: self.law.map(Law::from),
+            extra_packs: self.rules.iter().map(|p| p.display().to_string()).collect(),
+        }
+    }
 }
 
 /// Load the default pack plus the user's packs, printing every error.
@@ -131,19 +150,15 @@ pub fn run(args: AuditArgs) -> i32 {
         },
         None => None,
     };
-    let pack = match load_pack(&args.rules) {
+    let pack = match load_pack(&args.law_args.rules) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let catalogue = match load_catalogue(&args.rules) {
+    let catalogue = match load_catalogue(&args.law_args.rules) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let opts = AuditOptions {
-        as_of: args.as_of.unwrap_or_else(output::today),
-        law: args.law.map(Law::from),
-        extra_packs: args.rules.iter().map(|p| p.display().to_string()).collect(),
-    };
+    let opts = args.law_args.audit_options();
     let scan = audit::ScanOptions {
         max_file_size: args.max_file_size,
         progress: true,

@@ -1,11 +1,10 @@
 //! `aiact check`: the CI gate. Audit, check the evidence, apply waivers, judge, print one
 //! line per system, exit 0 / 1 / 2.
 
-use super::audit::{Format, LawArg, RenderOptions, load_catalogue, load_pack, render, sarif_base};
+use super::audit::{Format, LawArgs, RenderOptions, load_catalogue, load_pack, render, sarif_base};
 use super::output;
 use super::{EXIT_ERROR, EXIT_GATE, EXIT_OK};
-use crate::audit::{self, AuditOptions};
-use crate::decide::pack::Law;
+use crate::audit;
 use crate::gate::policy::{self, Condition, Policy};
 use crate::gate::waivers;
 use crate::report::terminal;
@@ -43,16 +42,9 @@ pub struct CheckArgs {
     /// Write the report to this file (atomically); the format defaults to json.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// The date to assess against (YYYY-MM-DD); default: today (UTC). Waivers expire against it.
-    #[arg(long, value_parser = output::parse_date)]
-    pub as_of: Option<jiff::civil::Date>,
-    /// Which text of the law to apply; default: the text in force on the as-of date.
-    #[arg(long, value_enum)]
-    pub law: Option<LawArg>,
-    /// Add a rule pack folder (repeatable); its rules override the default pack's by id, its
-    /// evidence/checks.yaml overrides evidence kinds by id.
-    #[arg(long = "rules", value_name = "DIR")]
-    pub rules: Vec<PathBuf>,
+    /// The date (waivers expire against it too), the text of the law, extra rule packs.
+    #[command(flatten)]
+    pub law_args: LawArgs,
     /// Files larger than this many bytes are reported, not read.
     #[arg(long, value_name = "BYTES", default_value_t = crate::discover::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
@@ -96,11 +88,11 @@ pub fn run(args: CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let pack = match load_pack(&args.rules) {
+    let pack = match load_pack(&args.law_args.rules) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let catalogue = match load_catalogue(&args.rules) {
+    let catalogue = match load_catalogue(&args.law_args.rules) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -111,11 +103,7 @@ pub fn run(args: CheckArgs) -> i32 {
         },
         None => Vec::new(),
     };
-    let opts = AuditOptions {
-        as_of: args.as_of.unwrap_or_else(output::today),
-        law: args.law.map(Law::from),
-        extra_packs: args.rules.iter().map(|p| p.display().to_string()).collect(),
-    };
+    let opts = args.law_args.audit_options();
     let scan = audit::ScanOptions {
         max_file_size: args.max_file_size,
         progress: true,

@@ -2,11 +2,10 @@
 //! pull-request comment. Each side is a folder (or manifest) when such a path exists,
 //! otherwise a git revision of the repository around the current folder.
 
-use super::audit::{LawArg, load_catalogue, load_pack};
+use super::audit::{LawArgs, load_catalogue, load_pack};
 use super::output;
 use super::{EXIT_ERROR, EXIT_OK};
-use crate::audit::{self, AuditOptions};
-use crate::decide::pack::Law;
+use crate::audit;
 use crate::diff::{self, revision};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -23,15 +22,8 @@ pub struct DiffArgs {
     /// Write the Markdown to this file (atomically) instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// The date to assess against (YYYY-MM-DD); default: today (UTC).
-    #[arg(long, value_parser = output::parse_date)]
-    pub as_of: Option<jiff::civil::Date>,
-    /// Which text of the law to apply; default: the text in force on the as-of date.
-    #[arg(long, value_enum)]
-    pub law: Option<LawArg>,
-    /// Add a rule pack folder (repeatable), for both sides.
-    #[arg(long = "rules", value_name = "DIR")]
-    pub rules: Vec<PathBuf>,
+    #[command(flatten)]
+    pub law_args: LawArgs,
 }
 
 /// One side: a path as given, or a revision written to a temporary folder (kept alive here).
@@ -75,19 +67,15 @@ fn side(arg: &str, repo: &Path) -> Result<Side, String> {
 }
 
 pub fn run(args: DiffArgs) -> i32 {
-    let pack = match load_pack(&args.rules) {
+    let pack = match load_pack(&args.law_args.rules) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let catalogue = match load_catalogue(&args.rules) {
+    let catalogue = match load_catalogue(&args.law_args.rules) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let opts = AuditOptions {
-        as_of: args.as_of.unwrap_or_else(output::today),
-        law: args.law.map(Law::from),
-        extra_packs: args.rules.iter().map(|p| p.display().to_string()).collect(),
-    };
+    let opts = args.law_args.audit_options();
     let (base, head) = match (side(&args.base, &args.repo), side(&args.head, &args.repo)) {
         (Ok(b), Ok(h)) => (b, h),
         (b, h) => {
