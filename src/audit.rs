@@ -1,6 +1,7 @@
 //! The audit pipeline: discover → extract → merge → decide → report model.
 
 use crate::assess::answers;
+use crate::check::{self, catalogue::Catalogue, evidence::SystemDocs};
 use crate::decide::engine::{self, Input, Kind};
 use crate::decide::pack::{Law, Pack};
 use crate::diag::Diagnostic;
@@ -10,6 +11,7 @@ use crate::extract::manifest::{self, Manifest};
 use crate::facts::{Fact, FactSet, Value};
 use crate::report::{Finding, FindingLevel, LawApplied, Report, RulePackInfo, SystemReport, Tool};
 use jiff::civil::Date;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 pub struct AuditOptions {
@@ -28,6 +30,8 @@ pub struct SystemEvidence {
     pub kind: Kind,
     pub description: String,
     pub facts: FactSet,
+    /// The manifest's `evidence:` entries (kind, path as written, line), for the checks.
+    pub evidence_paths: Vec<(String, String, u64)>,
 }
 
 impl SystemEvidence {
@@ -43,8 +47,52 @@ impl SystemEvidence {
             kind: m.kind,
             description: m.description.clone().unwrap_or_default(),
             facts,
+            evidence_paths: m.evidence.clone(),
         }
     }
+}
+
+/// The folder paths are relative to: the root itself, or a manifest file's folder.
+pub fn base_of(root: &Path) -> &Path {
+    if root.is_file() {
+        match root.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        }
+    } else {
+        root
+    }
+}
+
+/// The whole pipeline: discover, extract, merge, decide, then check the evidence of each
+/// obligation.
+pub fn run(
+    root: &Path,
+    pack: &Pack,
+    catalogue: &Catalogue,
+    opts: &AuditOptions,
+    scan: &ScanOptions,
+) -> Report {
+    let gathered = gather_with(root, pack, scan);
+    let systems = gathered.systems;
+    let mut report = decide(&systems, pack, opts, gathered.diagnostics);
+    report.evidence = gathered.evidence;
+    let docs: BTreeMap<String, SystemDocs<'_>> = systems
+        .iter()
+        .map(|s| {
+            (
+                s.source.clone(),
+                SystemDocs {
+                    folder: &s.folder,
+                    manifest: &s.source,
+                    overrides: &s.evidence_paths,
+                },
+            )
+        })
+        .collect();
+    let base = base_of(root);
+    check::evidence::apply(&mut report, &docs, base, base, catalogue);
+    report
 }
 
 /// How the tree is scanned.
@@ -275,6 +323,8 @@ pub fn decide(
         // The caller adds the inventory from [`Gathered`]; a decision alone has none.
         evidence: Vec::new(),
         diagnostics,
+        waivers: Vec::new(),
+        gate: None,
     }
 }
 

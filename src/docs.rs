@@ -151,3 +151,72 @@ pub fn rule_reference(pack: &Pack) -> String {
     }
     s
 }
+
+/// docs/evidence.md: what each evidence check looks for (from rules/evidence/checks.yaml).
+pub fn evidence_reference(cat: &crate::check::catalogue::Catalogue) -> String {
+    let mut s = String::new();
+    s.push_str("<!-- Generated from rules/evidence/checks.yaml by `AIACT_UPDATE_DOCS=1 cargo test --test generated_docs`; do not edit by hand. -->\n");
+    s.push_str("# Evidence checks reference\n\n");
+    s.push_str(
+        "For every obligation of a system that has an evidence kind below, `aiact check` and \
+`aiact audit` look for the document a reviewer would ask for and the sections it must have. \
+How the checks work, and the report fields they fill, are in [evidence.md](evidence.md#how-a-document-is-checked).\n\n",
+    );
+    s.push_str(
+        "| kind | evidences | default paths (relative to the system's folder) |\n|---|---|---|\n",
+    );
+    for k in &cat.kinds {
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | {} |",
+            k.id,
+            k.obligations
+                .iter()
+                .map(|o| format!("`{o}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            k.paths
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    for k in &cat.kinds {
+        let _ = write!(
+            s,
+            "\n## `{}`: {}\n\n| section | what a reviewer looks for | found by | required |\n|---|---|---|---|\n",
+            k.id,
+            cell(&k.title)
+        );
+        for sec in &k.sections {
+            let mut by: Vec<String> = sec
+                .headings
+                .iter()
+                .map(|h| format!("\"{}\"", cell(h)))
+                .collect();
+            by.extend(
+                sec.front_matter
+                    .iter()
+                    .map(|f| format!("front matter `{f}`")),
+            );
+            let mut req = if sec.required {
+                "yes".to_string()
+            } else {
+                "where applicable".to_string()
+            };
+            if !sec.obligations.is_empty() {
+                req.push_str(&format!(" (for {})", sec.obligations.join(", ")));
+            }
+            let _ = writeln!(
+                s,
+                "| `{}` | {} | {} | {} |",
+                sec.id,
+                cell(&sec.title),
+                by.join(", "),
+                req
+            );
+        }
+    }
+    s
+}

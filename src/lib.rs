@@ -1,12 +1,15 @@
 pub mod assess;
 pub mod audit;
+pub mod check;
 pub mod cli;
 pub mod decide;
 pub mod diag;
+pub mod diff;
 pub mod discover;
 pub mod docs;
 pub mod extract;
 pub mod facts;
+pub mod gate;
 pub mod merge;
 pub mod report;
 pub mod yaml;

@@ -38,3 +38,12 @@ fn rule_reference_is_current() {
         &aiact::docs::rule_reference(&pack),
     );
 }
+
+#[test]
+fn evidence_reference_is_current() {
+    let cat = aiact::check::catalogue::load(&[]).expect("the evidence catalogue loads");
+    check(
+        "docs/evidence-reference.md",
+        &aiact::docs::evidence_reference(&cat),
+    );
+}

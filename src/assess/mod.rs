@@ -79,25 +79,24 @@ pub fn report_markdown(
     pack: &Pack,
     opts: &AuditOptions,
 ) -> Result<String, String> {
-    let g = audit::gather_with(root, pack, &audit::ScanOptions::default());
-    if let Some(d) = g.diagnostics.iter().find(|d| d.is_error()) {
+    // Built exactly as `aiact audit` builds it (evidence checks included), then narrowed
+    // to the chosen system: its evidence files and the unattributed ones (with a single
+    // system in the tree, the same report as audit's).
+    let catalogue = crate::check::catalogue::load(&[]).map_err(|errs| {
+        errs.iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    let mut rep = audit::run(root, pack, &catalogue, opts, &audit::ScanOptions::default());
+    if let Some(d) = rep.diagnostics.iter().find(|d| d.is_error()) {
         return Err(d.to_string());
     }
-    let chosen: Vec<_> = g
-        .systems
-        .into_iter()
-        .filter(|s| s.source == source)
-        .collect();
-    if chosen.is_empty() {
+    if !rep.systems.iter().any(|s| s.source == source) {
         return Err(format!("{source} is no longer readable"));
     }
-    // As `aiact audit` builds it, narrowed to the chosen system: its evidence files and the
-    // unattributed ones (with a single system in the tree, the same report as audit's).
-    let mut rep = audit::decide(&chosen, pack, opts, g.diagnostics);
-    rep.evidence = g
-        .evidence
-        .into_iter()
-        .filter(|e| e.system.is_empty() || e.system == source)
-        .collect();
+    rep.systems.retain(|s| s.source == source);
+    rep.evidence
+        .retain(|e| e.system.is_empty() || e.system == source);
     crate::report::markdown::render(&rep)
 }

@@ -257,6 +257,7 @@ mod tests {
             kind: Kind::System,
             description: String::new(),
             facts: set,
+            evidence_paths: Vec::new(),
         }
     }
 

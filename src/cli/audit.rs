@@ -1,6 +1,7 @@
 use super::output;
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::audit::{self, AuditOptions};
+use crate::check::catalogue::{self, Catalogue};
 use crate::decide::pack::{self, Law, Pack};
 use crate::report;
 use clap::{Args, ValueEnum};
@@ -96,6 +97,17 @@ pub fn load_pack(dirs: &[PathBuf]) -> Result<Pack, i32> {
     })
 }
 
+/// Load the evidence catalogue (embedded, plus `evidence/checks.yaml` of each `--rules`
+/// folder), printing every error.
+pub fn load_catalogue(dirs: &[PathBuf]) -> Result<Catalogue, i32> {
+    let refs: Vec<&Path> = dirs.iter().map(|p| p.as_path()).collect();
+    catalogue::load(&refs).map_err(|errs| {
+        output::print_diagnostics(&errs);
+        eprintln!("aiact: the evidence catalogue has {} error(s)", errs.len());
+        EXIT_ERROR
+    })
+}
+
 pub fn run(args: AuditArgs) -> i32 {
     // Usage errors first: nothing is scanned for a request that cannot be written.
     let formats = match check_formats(&args) {
@@ -123,6 +135,10 @@ pub fn run(args: AuditArgs) -> i32 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let catalogue = match load_catalogue(&args.rules) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     let opts = AuditOptions {
         as_of: args.as_of.unwrap_or_else(output::today),
         law: args.law.map(Law::from),
@@ -134,20 +150,15 @@ pub fn run(args: AuditArgs) -> i32 {
         threads: 0,
         answers: true,
     };
-    let gathered = audit::gather_with(&args.path, &pack, &scan);
-    let (systems, diags) = (gathered.systems, gathered.diagnostics);
-    let has_errors = diags.iter().any(|d| d.is_error());
-    output::print_diagnostics(&diags);
-    if systems.is_empty() && !has_errors {
+    let rep = audit::run(&args.path, &pack, &catalogue, &opts, &scan);
+    let has_errors = rep.diagnostics.iter().any(|d| d.is_error());
+    output::print_diagnostics_by_position(&rep.diagnostics);
+    if rep.systems.is_empty() && !has_errors {
         eprintln!(
             "aiact: no aiact.yaml found under {}; run `aiact init` to write one",
             args.path.display()
         );
     }
-    let mut rep = audit::decide(&systems, &pack, &opts, diags);
-    rep.evidence = gathered.evidence;
-    // The report holds what it needs; free the fact sets before rendering (peak memory).
-    drop(systems);
     let ropts = RenderOptions {
         lang: &args.lang,
         template: template
@@ -286,7 +297,7 @@ fn write_all(dir: &Path, rendered: &[(Format, String)]) -> std::io::Result<()> {
 
 /// The scanned folder as a path relative to the working folder, `/`-separated: SARIF
 /// locations must be relative to the repository root, where CI runs aiact.
-fn sarif_base(path: &Path) -> String {
+pub(crate) fn sarif_base(path: &Path) -> String {
     let folder = if path.is_file() {
         path.parent().unwrap_or(Path::new(""))
     } else {

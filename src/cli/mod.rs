@@ -3,6 +3,8 @@
 
 mod assess;
 mod audit;
+mod check;
+mod diff;
 mod init;
 pub mod output;
 mod rules;
@@ -22,6 +24,8 @@ Exit codes:
 
 Examples:
   aiact audit fixtures/hirerank
+  aiact check .                                   # the CI gate
+  aiact diff main HEAD                            # what a change does, for a PR comment
   aiact audit . --format json --out aiact-report.json
   aiact audit . --format md,html,sarif,junit --out-dir reports/
   aiact audit . --as-of 2027-12-02 --law amended
@@ -82,6 +86,48 @@ Examples:
 Without a terminal it exits at once with code 2: use --answers FILE.
 Exit codes: 0 done or stopped (answers kept), 2 usage or input error.")]
     Assess(assess::AssessArgs),
+    /// The CI gate: audit PATH, check each obligation's evidence, apply waivers, and exit
+    /// 0 (passed), 1 (the gate failed) or 2 (usage or input error).
+    #[command(after_help = "\
+Fails on (always): a prohibited practice; missing or incomplete evidence for an obligation
+that applies on the as-of date; an expired waiver. Fails on (unless --allow-undetermined): an
+undetermined tier or general-purpose AI status, or a prohibited practice not yet ruled out.
+--fail-on adds: upcoming-evidence (obligations that apply later or may apply), high-risk,
+any-finding (every finding, open question and input warning).
+
+Waivers (aiact-waivers.yaml at PATH, or --waivers FILE): each needs id, system, reason,
+owner and expires (YYYY-MM-DD). See docs/ci.md.
+
+Output: one line per system (PASS/FAIL, tier, what failed), coloured only on a terminal
+and never when NO_COLOR is set. --format/--out also write the full report.
+
+Examples:
+  aiact check                                   # the current folder
+  aiact check . --as-of 2027-12-02              # pin the date (waiver expiry too)
+  aiact check . --fail-on high-risk,upcoming-evidence
+  aiact check . --allow-undetermined --waivers ci/waivers.yaml
+  aiact check . --format json --out aiact-report.json
+
+Exit codes:
+  0  the gate passed
+  1  the gate failed (policy not met, or a waiver expired)
+  2  usage or input error (bad manifest, rule pack or waiver file)")]
+    Check(check::CheckArgs),
+
+    /// Compare two versions (folders, or git revisions of the current repository) and print
+    /// what changed per system, as Markdown for a pull-request comment.
+    #[command(after_help = "\
+Each side is a folder (or manifest file) when that path exists, otherwise a git revision.
+A revision is read with git ls-tree and git cat-file into a temporary folder that is removed
+afterwards; the working tree, index and worktree list are never touched.
+
+Examples:
+  aiact diff main HEAD                          # inside a git repository
+  aiact diff origin/main HEAD --out aiact-diff.md
+  aiact diff ./before ./after
+
+Exit codes: 0 the diff was written, 2 usage or input error.")]
+    Diff(diff::DiffArgs),
 
     /// Inspect, validate and test rule packs.
     #[command(subcommand)]
@@ -121,6 +167,8 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Audit(args) => audit::run(args),
         Command::Assess(args) => assess::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Rules(cmd) => rules::run(cmd),
         Command::Init { path } => init::run(&path),
     }

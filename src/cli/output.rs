@@ -68,6 +68,16 @@ pub fn write_atomic_paced(
     Ok(())
 }
 
+/// Diagnostics in the order a reader goes through the files: by file, then position (the
+/// report keeps its own, by severity).
+pub fn print_diagnostics_by_position(diags: &[Diagnostic]) {
+    let mut d = diags.to_vec();
+    d.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.code).cmp(&(&b.file, b.line, b.column, &b.code))
+    });
+    print_diagnostics(&d);
+}
+
 pub fn print_diagnostics(diags: &[Diagnostic]) {
     let mut err = io::stderr().lock();
     for d in diags {

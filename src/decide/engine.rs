@@ -483,6 +483,7 @@ impl<'a> Ctx<'a> {
                 .cloned()
                 .collect(),
             evidence: self.evidence(ev),
+            waived: None,
         }
     }
 
@@ -688,6 +689,7 @@ impl<'a> Ctx<'a> {
                 rules: vec![r.id.clone()],
                 depends_on: depends.into_iter().collect(),
                 evidence: self.evidence(&ev),
+                check: Default::default(),
             };
             match by_id.get_mut(oid) {
                 None => {

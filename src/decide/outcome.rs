@@ -1,5 +1,6 @@
 //! What the engine decides about one system: the data every report renders.
 
+use crate::check::model::{EvidenceCheck, WaiverMark};
 use crate::decide::pack::{Area, SourceStatus};
 use crate::facts::Fact;
 use jiff::civil::Date;
@@ -75,6 +76,8 @@ pub struct Trigger {
     /// Other rules this one relied on.
     pub relies_on: Vec<String>,
     pub evidence: Vec<Fact>,
+    /// The waiver that covers this trigger, when one is active (set by the gate).
+    pub waived: Option<WaiverMark>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
@@ -114,6 +117,9 @@ pub struct Obligation {
     /// For conditional obligations, and dates that hang on an answer: the facts still open.
     pub depends_on: Vec<String>,
     pub evidence: Vec<Fact>,
+    /// What the evidence checks found (filled by the check stage, empty before it).
+    #[serde(flatten)]
+    pub check: EvidenceCheck,
 }
 
 /// A fact that is not known and would change an outcome.

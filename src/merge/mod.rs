@@ -162,6 +162,7 @@ pub fn merge(
                             kind: Kind::Model,
                             description: String::new(),
                             facts: FactSet::new(),
+                            evidence_paths: Vec::new(),
                         });
                         Some(systems.len() - 1)
                     }
@@ -228,6 +229,7 @@ mod tests {
             kind: Kind::System,
             description: String::new(),
             facts: FactSet::new(),
+            evidence_paths: Vec::new(),
         }
     }
 

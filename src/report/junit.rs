@@ -185,8 +185,46 @@ fn classification(s: &SystemReport) -> Outcome {
 }
 
 fn obligation(o: &Obligation) -> Outcome {
+    use crate::check::model::EvidenceStatus;
+    if o.check.waived.is_some() {
+        return Outcome::Skip("waived".into());
+    }
     match o.status {
-        ObligationStatus::Applies => Outcome::Pass,
+        // An obligation in force whose evidence is missing or incomplete is what a CI test
+        // tab should show red; the message names what is missing.
+        ObligationStatus::Applies => match o.check.evidence_status {
+            Some(EvidenceStatus::Missing) | Some(EvidenceStatus::Partial) => {
+                let missing: Vec<String> = o
+                    .check
+                    .missing_sections
+                    .iter()
+                    .map(|m| format!("{} {}", m.id, m.title))
+                    .collect();
+                let looked: Vec<&str> = o
+                    .check
+                    .evidence_checked
+                    .iter()
+                    .map(|d| d.path.as_str())
+                    .collect();
+                Outcome::Fail {
+                    kind: "evidence",
+                    message: format!(
+                        "{} applies and its evidence is {}",
+                        o.id,
+                        o.check
+                            .evidence_status
+                            .map(|s| s.as_str())
+                            .unwrap_or("missing")
+                    ),
+                    detail: format!(
+                        "looked at: {}\nmissing: {}",
+                        looked.join(", "),
+                        missing.join("; ")
+                    ),
+                }
+            }
+            _ => Outcome::Pass,
+        },
         ObligationStatus::NotYetApplicable => Outcome::Skip(match o.applies_from {
             Some(d) => format!("applies from {d}"),
             None => "not yet applicable".into(),

@@ -9,6 +9,7 @@ pub mod model;
 pub mod sarif;
 pub mod schema;
 pub mod templates;
+pub mod terminal;
 pub mod untrusted;
 
 pub use model::*;

@@ -4,11 +4,13 @@
 use crate::decide::outcome::{Gpai, Obligation, OpenQuestion, Tier, Trigger};
 use crate::diag::Diagnostic;
 use crate::facts::Fact;
+use crate::gate::model::{GateSummary, WaiverEntry};
 use jiff::civil::Date;
 use serde::Serialize;
 
 /// Bump the major part when a field changes meaning or disappears.
-pub const SCHEMA_VERSION: &str = "1.1.0";
+/// Bump the minor part when fields are added.
+pub const SCHEMA_VERSION: &str = "1.2.0";
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
@@ -24,6 +26,10 @@ pub struct Report {
     pub evidence: Vec<EvidenceFile>,
     /// Problems with the input (files that could not be read or understood).
     pub diagnostics: Vec<Diagnostic>,
+    /// The waivers read by `aiact check` (empty for `aiact audit`).
+    pub waivers: Vec<WaiverEntry>,
+    /// The verdict of `aiact check`; `null` for `aiact audit`.
+    pub gate: Option<GateSummary>,
 }
 
 /// One evidence file of the inventory.

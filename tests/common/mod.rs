@@ -69,6 +69,7 @@ fn trigger(
         in_force: true,
         relies_on: Vec::new(),
         evidence,
+        waived: None,
     }
 }
 
@@ -100,6 +101,7 @@ fn obligation(
             "services/cv/aiact.yaml",
             14,
         )],
+        check: Default::default(),
     }
 }
 
