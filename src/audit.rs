@@ -248,7 +248,11 @@ pub fn gather_with(root: &Path, pack: &Pack, scan: &ScanOptions) -> Gathered {
         crate::merge::read_all(base, &evidence, scan.max_file_size, scan.threads);
     diags.extend(read_diags.into_iter().map(|x| shown_at(base, x)));
     let mut evidence_diags = Vec::new();
-    let inventory = crate::merge::merge(&mut systems, extractions, &mut evidence_diags);
+    let root_name = std::fs::canonicalize(base)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+        .unwrap_or_else(|| "repository".to_string());
+    let inventory = crate::merge::merge(&mut systems, extractions, &mut evidence_diags, &root_name);
     diags.extend(evidence_diags.into_iter().map(|x| shown_at(base, x)));
     if scan.answers {
         // One system per folder (a manifest's, or a model card's outside every manifest),

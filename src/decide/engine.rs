@@ -907,6 +907,39 @@ impl QuestionSet {
         }
         let mut out: Vec<(Area, usize, OpenQuestion)> = Vec::new();
         let asked: BTreeSet<String> = items.keys().cloned().collect();
+        // A deferred question hands what the scan saw to the question it waits on, so a hint
+        // about `annex3.1.a` is shown beside "Does the system process biometric data?".
+        let waits_on = |id: &str| -> Option<String> {
+            let cond = ctx.pack().fact(id)?.ask_if.as_ref()?;
+            let pre = ctx.eval(cond);
+            if pre.v != Tri::Unknown {
+                return None;
+            }
+            pre.missing
+                .iter()
+                .chain(pre.level_missing.iter())
+                .find(|m| asked.contains(*m))
+                .cloned()
+        };
+        for _ in 0..8 {
+            let moves: Vec<(String, String)> = items
+                .iter()
+                .filter(|(_, e)| !e.2.is_empty())
+                .filter_map(|(id, _)| waits_on(id).map(|to| (id.clone(), to)))
+                .collect();
+            if moves.is_empty() {
+                break;
+            }
+            for (from, to) in moves {
+                let moved = items
+                    .get_mut(&from)
+                    .map(|e| std::mem::take(&mut e.2))
+                    .unwrap_or_default();
+                if let Some(e) = items.get_mut(&to) {
+                    e.2.extend(moved);
+                }
+            }
+        }
         for (id, (area, rules, signals)) in items {
             let Some(def) = ctx.pack().fact(&id) else {
                 continue;

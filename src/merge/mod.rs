@@ -128,6 +128,7 @@ pub fn merge(
     systems: &mut Vec<SystemEvidence>,
     extractions: Vec<(String, Extraction)>,
     diags: &mut Vec<Diagnostic>,
+    root_name: &str,
 ) -> Vec<EvidenceFile> {
     let declared = systems.len();
     // The owning manifest of a file: the deepest folder that contains it.
@@ -190,6 +191,32 @@ pub fn merge(
                 .map(|(i, _)| i);
         }
     }
+    // Pass 3: a repository with no manifest and no model card at its root, whose files still
+    // show signs of AI (an ML dependency, a chatbot SDK, prose about face recognition), is
+    // a system of its own: its tier stays open, and the signals become the questions to
+    // answer. A repository with no such sign yields no system at all.
+    let root_owned = systems.iter().any(|s| s.folder == ".");
+    let first_hint = extractions.iter().zip(&assigned).find(|((_, x), a)| {
+        a.is_none()
+            && x.facts
+                .iter()
+                .any(|f| f.origin == crate::facts::Origin::Signal)
+    });
+    if !root_owned && let Some(((rel, _), _)) = first_hint {
+        systems.push(SystemEvidence {
+            name: root_name.to_string(),
+            folder: ".".into(),
+            source: rel.clone(),
+            kind: Kind::System,
+            description: "Found by the scan: no aiact.yaml declares this system yet (`aiact init` writes one).".into(),
+            facts: FactSet::new(),
+            evidence_paths: Vec::new(),
+        });
+        let root = systems.len() - 1;
+        for a in assigned.iter_mut().filter(|a| a.is_none()) {
+            *a = Some(root);
+        }
+    }
     let mut inventory = Vec::with_capacity(extractions.len());
     for ((rel, x), a) in extractions.into_iter().zip(assigned) {
         let signals = x
@@ -248,7 +275,7 @@ mod tests {
             x("svc/sub/README.md", "# We rank CVs for recruiters\n"),
         ];
         let mut d = Vec::new();
-        let inv = merge(&mut systems, ex, &mut d);
+        let inv = merge(&mut systems, ex, &mut d, "repo");
         assert_eq!(inv[0].system, "svc/aiact.yaml");
         assert_eq!(inv[1].system, "aiact.yaml");
         assert_eq!(inv[2].system, "svc/aiact.yaml");
@@ -264,12 +291,33 @@ mod tests {
             x("m/requirements.txt", "transformers\n"),
             x("other/requirements.txt", "torch\n"),
         ];
-        let inv = merge(&mut systems, ex, &mut d);
-        assert_eq!(systems.len(), 1);
+        let inv = merge(&mut systems, ex, &mut d, "repo");
         assert_eq!(systems[0].kind, Kind::Model);
         assert_eq!(systems[0].name, "m");
         assert_eq!(inv[1].system, "m/MODEL_CARD.md");
-        assert_eq!(inv[2].system, "");
+        // The ML dependency outside the model's folder makes the repository a system of
+        // its own, whose questions the signals raise.
+        assert_eq!(systems.len(), 2);
+        assert_eq!(
+            (systems[1].name.as_str(), systems[1].folder.as_str()),
+            ("repo", ".")
+        );
+        assert_eq!(systems[1].kind, Kind::System);
+        assert_eq!(inv[2].system, "other/requirements.txt");
+    }
+
+    #[test]
+    fn a_repository_without_signs_of_ai_has_no_system() {
+        let mut systems = Vec::new();
+        let ex = vec![(
+            "README.md".to_string(),
+            extract::extract_file("README.md", "# grep, but faster\n\nSearches files.\n")
+                .expect("evidence"),
+        )];
+        let mut d = Vec::new();
+        let inv = merge(&mut systems, ex, &mut d, "repo");
+        assert!(systems.is_empty());
+        assert_eq!(inv[0].system, "");
     }
 
     #[test]
