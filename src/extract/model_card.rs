@@ -166,6 +166,9 @@ pub fn extract(rel_path: &str, text: &str) -> Extraction {
         }
     }
     read_quantities(&mut sink, &doc, is_card);
+    if !sink.facts.iter().any(|f| f.id == "outputs") {
+        table_outputs(&mut sink, &doc, is_card);
+    }
     if is_card {
         open_source(&mut sink, &doc);
     }
@@ -837,6 +840,22 @@ fn read_quantities(sink: &mut Sink<'_>, doc: &Document, is_card: bool) {
         {
             let est = best.value * 3600.0 * peak * quantities::ASSUMED_UTILISATION;
             let (lo, hi) = quantities::UTILISATION_RANGE;
+            let (low, high) = (
+                best.value * 3600.0 * peak * lo,
+                best.value * 3600.0 * peak * hi,
+            );
+            // A range across a threshold of the Act means the estimate cannot settle it.
+            let straddle = [
+                (1e25, "the 10^25 FLOP presumption of Art. 51(2)"),
+                (
+                    1e23,
+                    "the 10^23 FLOP indicative criterion of the GPAI guidelines",
+                ),
+            ]
+            .iter()
+            .find(|(t, _)| low < *t && high > *t)
+            .map(|(_, what)| format!("; the range straddles {what}, so state the real figure"))
+            .unwrap_or_default();
             let origin = if is_card {
                 Origin::Derived
             } else {
@@ -853,7 +872,7 @@ fn read_quantities(sink: &mut Sink<'_>, doc: &Document, is_card: bool) {
                 f,
                 format!(
                     "estimate, not stated: {} {hw} GPU-hours x 3600 s x {} TFLOP/s ({hw} peak dense 16-bit) x {:.0}% assumed utilisation; \
-                         at {:.0}-{:.0}% utilisation the range is {} to {} FLOP{doubt}",
+                         at {:.0}-{:.0}% utilisation the range is {} to {} FLOP{straddle}{doubt}",
                     human(best.value),
                     format_number(peak / 1e12),
                     quantities::ASSUMED_UTILISATION * 100.0,
@@ -869,6 +888,55 @@ fn read_quantities(sink: &mut Sink<'_>, doc: &Document, is_card: bool) {
                 human(best.value),
                 if is_card { "" } else { " (signal)" }
             ));
+        }
+    }
+}
+
+static OUTPUT_COL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^\W*output(?:s|\s+modalit(?:y|ies)|\s+types?)?\W*$"));
+
+/// `outputs` from an "Output modalities" table column (the Llama cards): the kinds named in
+/// its cells, in the catalogue's words.
+fn table_outputs(sink: &mut Sink<'_>, doc: &Document, is_card: bool) {
+    const KINDS: [(&str, &str); 6] = [
+        ("text", "text"),
+        ("code", "code"),
+        ("image", "image"),
+        ("audio", "audio"),
+        ("speech", "audio"),
+        ("video", "video"),
+    ];
+    for t in &doc.tables {
+        let Some(col) = t.header.iter().position(|h| OUTPUT_COL.is_match(h)) else {
+            continue;
+        };
+        let mut kinds: Vec<String> = Vec::new();
+        let mut first: Option<(usize, String)> = None;
+        for row in &t.rows {
+            let Some(Some(cell)) = row.get(col) else {
+                continue;
+            };
+            let lower = cell.text.to_lowercase();
+            for (word, kind) in KINDS {
+                if lower
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|w| w == word || w == format!("{word}s"))
+                    && !kinds.iter().any(|k| k == kind)
+                {
+                    kinds.push(kind.to_string());
+                    first.get_or_insert((cell.offset, format!("{}: {}", t.header[col], cell.text)));
+                }
+            }
+        }
+        if let Some((offset, text)) = first {
+            let origin = if is_card {
+                Origin::Extracted
+            } else {
+                Origin::Signal
+            };
+            let f = sink.fact("outputs", Value::List(kinds), origin, offset, &text);
+            note(f, "from the output modalities the card's table states");
+            return;
         }
     }
 }
