@@ -399,21 +399,29 @@ impl Loader {
         }
     }
 
-    fn fact_def(&mut self, item: &Node) -> Option<FactDef> {
+    /// The common head of a fact or rule entry: a mapping with known keys and a valid id.
+    /// Returns the id and how messages name the entry (`fact \`eu_market\``).
+    fn entry_head(
+        &mut self,
+        item: &Node,
+        kind: &str,
+        keys: &[&str],
+        shape: &str,
+    ) -> Option<(String, String)> {
         let Some(map) = item.as_map() else {
             self.err(
                 item,
                 "pack.shape",
                 format!(
-                    "a fact must be a mapping with id, type, question, help, found {}",
+                    "a {kind} must be a mapping with {shape}, found {}",
                     item.kind()
                 ),
             );
             return None;
         };
-        self.check_keys(map, FACT_KEYS, "fact");
-        let id = self.string(item, "id", true, "fact")?;
-        let what = format!("fact `{id}`");
+        self.check_keys(map, keys, kind);
+        let id = self.string(item, "id", true, kind)?;
+        let what = format!("{kind} `{id}`");
         if !valid_id(&id) {
             self.err(
                 item,
@@ -421,6 +429,11 @@ impl Loader {
                 format!("{what}: ids are lowercase letters, digits, `_` and `.`"),
             );
         }
+        Some((id, what))
+    }
+
+    fn fact_def(&mut self, item: &Node) -> Option<FactDef> {
+        let (id, what) = self.entry_head(item, "fact", FACT_KEYS, "id, type, question, help")?;
         let ty_node = item.get("type");
         let ty = match ty_node.and_then(|n| n.as_str()) {
             Some("bool") => FactType::Bool,
@@ -520,27 +533,7 @@ impl Loader {
     }
 
     fn rule(&mut self, item: &Node) -> Option<Rule> {
-        let Some(map) = item.as_map() else {
-            self.err(
-                item,
-                "pack.shape",
-                format!(
-                    "a rule must be a mapping with id, title, when, decides, found {}",
-                    item.kind()
-                ),
-            );
-            return None;
-        };
-        self.check_keys(map, RULE_KEYS, "rule");
-        let id = self.string(item, "id", true, "rule")?;
-        let what = format!("rule `{id}`");
-        if !valid_id(&id) {
-            self.err(
-                item,
-                "pack.id",
-                format!("{what}: ids are lowercase letters, digits, `_` and `.`"),
-            );
-        }
+        let (id, what) = self.entry_head(item, "rule", RULE_KEYS, "id, title, when, decides")?;
         let title = self.string(item, "title", true, &what).unwrap_or_default();
         let provision = self
             .string(item, "provision", false, &what)
