@@ -2,7 +2,7 @@
 //! `machine-learning-model` with their model card (parameters, quantitative analysis,
 //! considerations), licences and properties. Told by content (`bomFormat`), not by name.
 
-use super::json::{self, JNode};
+use super::json::JNode;
 use super::{Extraction, Sink, SourceKind, licenses, model_card, note};
 use crate::diag::Diagnostic;
 use crate::facts::{Origin, Value};
@@ -23,22 +23,8 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
 
 pub fn extract(rel_path: &str, text: &str) -> Extraction {
     let mut sink = Sink::new(rel_path, text);
-    let root = match json::parse(text) {
-        Ok(r) => r,
-        Err(e) => {
-            let (line, col) = sink.index.line_col(e.offset);
-            sink.diag_at(
-                Diagnostic::warning(
-                    "json.syntax",
-                    rel_path,
-                    line,
-                    col,
-                    format!("invalid JSON: {}", e.message),
-                )
-                .with_help("the BOM was not read"),
-            );
-            return sink.finish(SourceKind::CycloneDx);
-        }
+    let Some(root) = sink.parse_json(text, "BOM") else {
+        return sink.finish(SourceKind::CycloneDx);
     };
     if root.get("bomFormat").and_then(JNode::as_str) != Some("CycloneDX") {
         sink.summary.push(

@@ -174,6 +174,27 @@ impl<'a> Sink<'a> {
         }
     }
 
+    /// Parse the file as JSON with positions; on a syntax error, record a diagnostic saying
+    /// what was not read and return None.
+    pub fn parse_json(&mut self, text: &str, what: &str) -> Option<json::JNode> {
+        match json::parse(text) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                let (line, col) = self.index.line_col(e.offset);
+                let d = Diagnostic::warning(
+                    "json.syntax",
+                    self.file,
+                    line,
+                    col,
+                    format!("invalid JSON: {}", e.message),
+                )
+                .with_help(format!("the {what} was not read"));
+                self.diag_at(d);
+                None
+            }
+        }
+    }
+
     pub fn prov(&self, offset: usize, text: &str) -> Provenance {
         let (line, col) = self.index.line_col(offset);
         Provenance::at(self.file, line, col).with_text(text::excerpt(text, 160))

@@ -6,7 +6,6 @@
 
 use super::json::{self, JNode};
 use super::{Extraction, Sink, SourceKind, licenses, note};
-use crate::diag::Diagnostic;
 use crate::facts::{Origin, Value};
 use std::collections::HashMap;
 
@@ -25,22 +24,8 @@ fn is_type(e: &JNode, names: &[&str]) -> bool {
 
 pub fn extract(rel_path: &str, text: &str) -> Extraction {
     let mut sink = Sink::new(rel_path, text);
-    let root = match json::parse(text) {
-        Ok(r) => r,
-        Err(e) => {
-            let (line, col) = sink.index.line_col(e.offset);
-            sink.diag_at(
-                Diagnostic::warning(
-                    "json.syntax",
-                    rel_path,
-                    line,
-                    col,
-                    format!("invalid JSON: {}", e.message),
-                )
-                .with_help("the SPDX document was not read"),
-            );
-            return sink.finish(SourceKind::Spdx);
-        }
+    let Some(root) = sink.parse_json(text, "SPDX document") else {
+        return sink.finish(SourceKind::Spdx);
     };
     let graph: Vec<&JNode> = match root.get("@graph") {
         Some(g) => g.as_array().iter().collect(),
