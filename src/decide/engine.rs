@@ -39,21 +39,21 @@ pub struct Input<'a> {
 
 /// The value of a condition plus what it rested on.
 #[derive(Debug, Clone)]
-struct Ev {
+struct Ev<'a> {
     v: Tri,
     /// Known facts that decided the value.
-    known: BTreeSet<String>,
+    known: BTreeSet<&'a str>,
     /// Unknown facts that kept it unknown, read directly or through `rule:` references.
-    missing: BTreeSet<String>,
+    missing: BTreeSet<&'a str>,
     /// Unknown facts reached only through `tier:` / `gpai:` references: the rules deciding
     /// those levels ask for them in their own area, so this rule does not claim them.
-    level_missing: BTreeSet<String>,
+    level_missing: BTreeSet<&'a str>,
     /// Rules it read.
-    rules: BTreeSet<String>,
+    rules: BTreeSet<&'a str>,
 }
 
-impl Ev {
-    fn constant(v: Tri) -> Ev {
+impl<'a> Ev<'a> {
+    fn constant(v: Tri) -> Ev<'a> {
         Ev {
             v,
             known: BTreeSet::new(),
@@ -67,11 +67,12 @@ impl Ev {
 struct Ctx<'a> {
     input: &'a Input<'a>,
     /// Facts that an outcome rested on (for the assumptions worth showing).
-    relied: RefCell<BTreeSet<String>>,
+    relied: RefCell<BTreeSet<&'a str>>,
     /// Index of each rule in the chosen law text.
     active: HashMap<&'a str, &'a Rule>,
-    resolved: RefCell<HashMap<String, Option<Fact>>>,
-    memo: RefCell<HashMap<String, Ev>>,
+    /// Shared, not cloned: conditions read the same facts many times per system.
+    resolved: RefCell<HashMap<String, Option<std::rc::Rc<Fact>>>>,
+    memo: RefCell<HashMap<&'a str, Ev<'a>>>,
     extra: &'a FactSet,
 }
 
@@ -243,11 +244,11 @@ impl<'a> Ctx<'a> {
 
     /// A fact's value for the engine: stated (not a signal), else a false parent, else the
     /// pack's assumption, else unknown. A fact stated as `unknown` stays unknown.
-    fn resolve(&self, id: &str) -> Option<Fact> {
+    fn resolve(&self, id: &str) -> Option<std::rc::Rc<Fact>> {
         if let Some(r) = self.resolved.borrow().get(id) {
             return r.clone();
         }
-        let r = self.resolve_uncached(id);
+        let r = self.resolve_uncached(id).map(std::rc::Rc::new);
         self.resolved.borrow_mut().insert(id.to_string(), r.clone());
         r
     }
@@ -299,20 +300,17 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    fn rule_ev(&self, id: &str) -> Ev {
-        if let Some(ev) = self.memo.borrow().get(id) {
+    fn rule_ev(&self, id: &str) -> Ev<'a> {
+        // A rule outside the chosen text of the law does not hold.
+        let Some((key, rule)) = self.active.get_key_value(id) else {
+            return Ev::constant(Tri::False);
+        };
+        if let Some(ev) = self.memo.borrow().get(key) {
             return ev.clone();
         }
-        let ev = match self.active.get(id) {
-            // A rule outside the chosen text of the law does not hold.
-            None => Ev::constant(Tri::False),
-            Some(rule) => {
-                let mut ev = self.eval(&rule.when);
-                ev.rules.insert(id.to_string());
-                ev
-            }
-        };
-        self.memo.borrow_mut().insert(id.to_string(), ev.clone());
+        let mut ev = self.eval(&rule.when);
+        ev.rules.insert(key);
+        self.memo.borrow_mut().insert(key, ev.clone());
         ev
     }
 
@@ -327,12 +325,12 @@ impl<'a> Ctx<'a> {
         v
     }
 
-    fn or_of(&self, rules: &[&Rule]) -> Ev {
-        let evs: Vec<Ev> = rules.iter().map(|r| self.rule_ev(&r.id)).collect();
+    fn or_of(&self, rules: &[&'a Rule]) -> Ev<'a> {
+        let evs: Vec<Ev<'a>> = rules.iter().map(|r| self.rule_ev(&r.id)).collect();
         combine_any(evs)
     }
 
-    fn eval(&self, c: &Condition) -> Ev {
+    fn eval(&self, c: &'a Condition) -> Ev<'a> {
         match c {
             Condition::Const(b) => Ev::constant(Tri::from_bool(*b)),
             Condition::Fact { id, test } => self.eval_fact(id, test),
@@ -372,18 +370,18 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn eval_fact(&self, id: &str, test: &FactTest) -> Ev {
+    fn eval_fact(&self, id: &'a str, test: &FactTest) -> Ev<'a> {
         let fact = self.resolve(id);
         let mut ev = Ev::constant(Tri::Unknown);
         let Some(fact) = fact else {
             if matches!(test, FactTest::Exists) {
                 ev.v = Tri::False;
             } else {
-                ev.missing.insert(id.to_string());
+                ev.missing.insert(id);
             }
             return ev;
         };
-        ev.known.insert(id.to_string());
+        ev.known.insert(id);
         ev.v = match test {
             FactTest::Exists => Tri::True,
             FactTest::IsTrue => match fact.value {
@@ -406,7 +404,7 @@ impl<'a> Ctx<'a> {
         ev
     }
 
-    fn date_of(&self, spec: &DateSpec) -> (Option<Date>, BTreeSet<String>) {
+    fn date_of(&self, spec: &'a DateSpec) -> (Option<Date>, BTreeSet<&'a str>) {
         let law = self.input.law;
         match spec {
             DateSpec::Fixed(d) => (Some(*d), BTreeSet::new()),
@@ -457,10 +455,13 @@ impl<'a> Ctx<'a> {
     }
 
     fn evidence(&self, ev: &Ev) -> Vec<Fact> {
-        ev.known.iter().filter_map(|id| self.resolve(id)).collect()
+        ev.known
+            .iter()
+            .filter_map(|id| self.resolve(id).map(|f| (*f).clone()))
+            .collect()
     }
 
-    fn trigger(&self, rule: &Rule, ev: &Ev) -> Trigger {
+    fn trigger(&self, rule: &'a Rule, ev: &Ev) -> Trigger {
         let (applies_from, _) = rule
             .applies_from
             .as_ref()
@@ -480,7 +481,7 @@ impl<'a> Ctx<'a> {
                 .rules
                 .iter()
                 .filter(|r| **r != rule.id)
-                .cloned()
+                .map(|r| r.to_string())
                 .collect(),
             evidence: self.evidence(ev),
             waived: None,
@@ -498,7 +499,7 @@ impl<'a> Ctx<'a> {
             TierLevel::HighRisk,
             TierLevel::LimitedRisk,
         ];
-        let level_evs: Vec<(TierLevel, Ev)> = levels
+        let level_evs: Vec<(TierLevel, Ev<'a>)> = levels
             .iter()
             .map(|t| (*t, self.or_of(&level_rules(*t))))
             .collect();
@@ -507,7 +508,7 @@ impl<'a> Ctx<'a> {
         self.rely(&scope);
         let mut triggers = Vec::new();
         let mut questions = QuestionSet::default();
-        let push_true = |rules: &[&Rule], triggers: &mut Vec<Trigger>| {
+        let push_true = |rules: &[&'a Rule], triggers: &mut Vec<Trigger>| {
             for r in rules {
                 let ev = self.rule_ev(&r.id);
                 if ev.v == Tri::True {
@@ -669,8 +670,8 @@ impl<'a> Ctx<'a> {
                 (_, Some(d)) if d > self.input.as_of => ObligationStatus::NotYetApplicable,
                 _ => ObligationStatus::Applies,
             };
-            let mut depends: BTreeSet<String> = if ev.v == Tri::Unknown {
-                ev.missing.clone()
+            let mut depends: BTreeSet<&str> = if ev.v == Tri::Unknown {
+                ev.missing.union(&ev.level_missing).copied().collect()
             } else {
                 BTreeSet::new()
             };
@@ -687,7 +688,7 @@ impl<'a> Ctx<'a> {
                 source_status: r.status,
                 cites: r.cites.clone(),
                 rules: vec![r.id.clone()],
-                depends_on: depends.into_iter().collect(),
+                depends_on: depends.into_iter().map(String::from).collect(),
                 evidence: self.evidence(&ev),
                 check: Default::default(),
             };
@@ -703,7 +704,7 @@ impl<'a> Ctx<'a> {
         list
     }
 
-    fn rely(&self, ev: &Ev) {
+    fn rely(&self, ev: &Ev<'a>) {
         self.relied.borrow_mut().extend(ev.known.iter().cloned());
     }
 
@@ -715,8 +716,8 @@ impl<'a> Ctx<'a> {
         let mut v: Vec<Fact> = resolved
             .values()
             .flatten()
-            .filter(|f| f.origin == Origin::Assumed && relied.contains(&f.id))
-            .cloned()
+            .filter(|f| f.origin == Origin::Assumed && relied.contains(f.id.as_str()))
+            .map(|f| (**f).clone())
             .collect();
         v.sort_by(|a, b| a.id.cmp(&b.id));
         v
@@ -791,15 +792,15 @@ fn value_matches(have: &Value, want: &Value) -> bool {
 }
 
 /// The value of a tier or GPAI level read by another rule: its unknowns belong to the level.
-fn level_ev(mut ev: Ev) -> Ev {
+fn level_ev(mut ev: Ev<'_>) -> Ev<'_> {
     let direct = std::mem::take(&mut ev.missing);
     ev.level_missing.extend(direct);
     ev
 }
 
-fn combine_all(evs: Vec<Ev>) -> Ev {
+fn combine_all(evs: Vec<Ev<'_>>) -> Ev<'_> {
     let mut out = Ev::constant(Tri::True);
-    let falses: Vec<&Ev> = evs.iter().filter(|e| e.v == Tri::False).collect();
+    let falses: Vec<&Ev<'_>> = evs.iter().filter(|e| e.v == Tri::False).collect();
     if !falses.is_empty() {
         out.v = Tri::False;
         // One false part is enough to explain; keep them all for the trace.
@@ -819,9 +820,9 @@ fn combine_all(evs: Vec<Ev>) -> Ev {
     out
 }
 
-fn combine_any(evs: Vec<Ev>) -> Ev {
+fn combine_any(evs: Vec<Ev<'_>>) -> Ev<'_> {
     let mut out = Ev::constant(Tri::False);
-    let trues: Vec<&Ev> = evs.iter().filter(|e| e.v == Tri::True).collect();
+    let trues: Vec<&Ev<'_>> = evs.iter().filter(|e| e.v == Tri::True).collect();
     if !trues.is_empty() {
         out.v = Tri::True;
         for e in trues {
@@ -893,8 +894,8 @@ impl QuestionSet {
                     continue;
                 }
                 for m in pre.missing.iter().chain(pre.level_missing.iter()) {
-                    if !items.contains_key(m) && ctx.pack().fact(m).is_some() {
-                        added.push((m.clone(), (*area, rules.clone(), Vec::new())));
+                    if !items.contains_key(*m) && ctx.pack().fact(m).is_some() {
+                        added.push((*m, (*area, rules.clone(), Vec::new())));
                     }
                 }
             }
@@ -902,7 +903,7 @@ impl QuestionSet {
                 break;
             }
             for (k, v) in added {
-                items.entry(k).or_insert(v);
+                items.entry(k.to_string()).or_insert(v);
             }
         }
         let mut out: Vec<(Area, usize, OpenQuestion)> = Vec::new();
@@ -918,8 +919,8 @@ impl QuestionSet {
             pre.missing
                 .iter()
                 .chain(pre.level_missing.iter())
-                .find(|m| asked.contains(*m))
-                .cloned()
+                .find(|m| asked.contains(**m))
+                .map(|m| m.to_string())
         };
         for _ in 0..8 {
             let moves: Vec<(String, String)> = items
@@ -950,7 +951,7 @@ impl QuestionSet {
                     .missing
                     .iter()
                     .chain(pre.level_missing.iter())
-                    .any(|m| asked.contains(m));
+                    .any(|m| asked.contains(*m));
                 if pre.v == Tri::False || (pre.v == Tri::Unknown && waits) {
                     continue;
                 }
