@@ -47,6 +47,19 @@ impl fmt::Display for YamlError {
     }
 }
 
+impl YamlError {
+    /// The error as a diagnostic on a file, with its position.
+    pub fn diagnostic(&self, code: &str, file: &str) -> crate::diag::Diagnostic {
+        crate::diag::Diagnostic::error(
+            code,
+            file,
+            self.pos.line,
+            self.pos.column,
+            format!("invalid YAML: {}", self.message),
+        )
+    }
+}
+
 /// Parse one YAML document. An empty document gives `Null`.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
     if text.trim().is_empty() {

@@ -281,15 +281,7 @@ impl Parser<'_> {
 
 /// Parse one catalogue file, collecting every error.
 pub fn parse(file: &str, text: &str) -> Result<Catalogue, Vec<Diagnostic>> {
-    let root = yaml::parse(text).map_err(|e| {
-        vec![Diagnostic::error(
-            "evidence.catalogue",
-            file,
-            e.pos.line,
-            e.pos.column,
-            format!("invalid YAML: {}", e.message),
-        )]
-    })?;
+    let root = yaml::parse(text).map_err(|e| vec![e.diagnostic("evidence.catalogue", file)])?;
     let mut p = Parser {
         file,
         errors: Vec::new(),

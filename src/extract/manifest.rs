@@ -34,18 +34,9 @@ pub fn parse(path: &str, text: &str, pack: &Pack) -> (Option<Manifest>, Vec<Diag
     let root = match yaml::parse(text) {
         Ok(r) => r,
         Err(e) => {
-            diags.push(
-                Diagnostic::error(
-                    "manifest.yaml",
-                    path,
-                    e.pos.line,
-                    e.pos.column,
-                    format!("invalid YAML: {}", e.message),
-                )
-                .with_help(
-                    "aiact.yaml is YAML; see docs/manifest.md or run `aiact init` for a template",
-                ),
-            );
+            diags.push(e.diagnostic("manifest.yaml", path).with_help(
+                "aiact.yaml is YAML; see docs/manifest.md or run `aiact init` for a template",
+            ));
             return (None, diags);
         }
     };

@@ -132,13 +132,7 @@ impl Loader {
         let root = match yaml::parse(&f.text) {
             Ok(n) => n,
             Err(e) => {
-                self.errors.push(Diagnostic::error(
-                    "yaml.syntax",
-                    f.path.clone(),
-                    e.pos.line,
-                    e.pos.column,
-                    format!("invalid YAML: {}", e.message),
-                ));
+                self.errors.push(e.diagnostic("yaml.syntax", &f.path));
                 return;
             }
         };

@@ -83,15 +83,7 @@ pub fn default_catalogue() -> &'static Catalogue {
 impl Catalogue {
     /// Load a catalogue, collecting every error with its position.
     pub fn from_yaml(file: &str, text: &str) -> Result<Catalogue, Vec<Diagnostic>> {
-        let root = yaml::parse(text).map_err(|e| {
-            vec![Diagnostic::error(
-                "evidence.yaml",
-                file,
-                e.pos.line,
-                e.pos.column,
-                e.message,
-            )]
-        })?;
+        let root = yaml::parse(text).map_err(|e| vec![e.diagnostic("evidence.yaml", file)])?;
         let mut errors = Vec::new();
         let mut cat = Catalogue::default();
         let err = |n: &Node, m: String| {
