@@ -45,9 +45,12 @@ fn main() {
     );
     let c_start = cpu();
     let t = Instant::now();
-    let d = discover::walk_with(&root, &WalkOptions::default(), |rel| {
-        rel.ends_with("aiact.yaml") || extract::is_candidate(rel)
-    });
+    let d = discover::walk_with(
+        &root,
+        &WalkOptions::default(),
+        extract::may_be_candidate,
+        |rel| rel.ends_with("aiact.yaml") || extract::is_candidate(rel),
+    );
     let walk = t.elapsed();
     let c_walk = cpu();
     let t = Instant::now();

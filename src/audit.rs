@@ -74,8 +74,10 @@ pub fn run(
     scan: &ScanOptions,
 ) -> Report {
     let gathered = gather_with(root, pack, scan);
+    crate::timings::mark("files read and merged into systems");
     let systems = gathered.systems;
     let mut report = decide(&systems, pack, opts, gathered.diagnostics);
+    crate::timings::mark("systems decided");
     report.evidence = gathered.evidence;
     let docs: BTreeMap<String, SystemDocs<'_>> = systems
         .iter()
@@ -159,27 +161,25 @@ pub fn gather_with(root: &Path, pack: &Pack, scan: &ScanOptions) -> Gathered {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        let size = std::fs::metadata(root).map(|m| m.len()).unwrap_or(0);
         (
             root.parent().unwrap_or(Path::new(".")),
             vec![discover::FoundFile {
                 rel: name,
                 abs: root.to_path_buf(),
-                size,
             }],
         )
     } else if root.is_dir() {
         // Compile the evidence patterns while the tree is walked.
         std::thread::spawn(extract::warm_up);
         let opts = discover::WalkOptions {
-            max_file_size: scan.max_file_size,
             threads: scan.threads,
             progress: scan.progress,
         };
         // Only manifests and evidence are kept, so memory follows the evidence, not the tree.
-        let d = discover::walk_with(root, &opts, |rel| {
+        let d = discover::walk_with(root, &opts, extract::may_be_candidate, |rel| {
             is_manifest(rel) || extract::is_candidate(rel)
         });
+        crate::timings::mark("tree walked");
         diags.extend(d.diagnostics);
         (root, d.files)
     } else {
@@ -199,8 +199,8 @@ pub fn gather_with(root: &Path, pack: &Pack, scan: &ScanOptions) -> Gathered {
     let (manifests, evidence): (Vec<_>, Vec<_>) =
         found.into_iter().partition(|f| is_manifest(&f.rel));
     for f in manifests {
-        let (rel, abs) = (f.rel, f.abs);
-        let text = match std::fs::read(&abs) {
+        let rel = f.rel.clone();
+        let text = match discover::read_bytes(&f, scan.max_file_size) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(_) => {
@@ -214,14 +214,12 @@ pub fn gather_with(root: &Path, pack: &Pack, scan: &ScanOptions) -> Gathered {
                     continue;
                 }
             },
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    "input.read",
-                    rel,
-                    0,
-                    0,
-                    format!("cannot read: {e}"),
-                ));
+            Err(d) if d.code == "scan.too_large" => {
+                diags.push(d);
+                continue;
+            }
+            Err(d) => {
+                diags.push(Diagnostic::error("input.read", rel, 0, 0, d.message));
                 continue;
             }
         };

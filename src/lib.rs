@@ -12,4 +12,5 @@ pub mod facts;
 pub mod gate;
 pub mod merge;
 pub mod report;
+pub mod timings;
 pub mod yaml;

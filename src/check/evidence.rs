@@ -9,7 +9,8 @@ use super::outline::{self, Outline};
 use crate::decide::outcome::{Obligation, ObligationStatus};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::report::{Finding, FindingLevel, Report, SystemReport};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 
 /// A document larger than this is not read: its presence counts, its sections are unverified.
@@ -32,6 +33,8 @@ pub struct SystemDocs<'a> {
 
 /// Run the checks for every system of a report. `docs` is keyed by the system's `source`.
 /// `root` is the folder the paths are relative to; `shown_root` prefixes diagnostics.
+/// Systems are independent, so a repository with hundreds of systems is checked on every
+/// core; diagnostics are sorted afterwards, so the result does not depend on the split.
 pub fn apply(
     report: &mut Report,
     docs: &BTreeMap<String, SystemDocs<'_>>,
@@ -39,12 +42,9 @@ pub fn apply(
     shown_root: &Path,
     catalogue: &Catalogue,
 ) {
-    let mut diags = Vec::new();
     let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    for s in &mut report.systems {
-        let Some(d) = docs.get(&s.source) else {
-            continue;
-        };
+    let check_part = |part: &mut [SystemReport]| {
+        let mut diags = Vec::new();
         let mut ctx = Ctx {
             root,
             canon_root: &canon_root,
@@ -52,10 +52,40 @@ pub fn apply(
             catalogue,
             diags: &mut diags,
             cache: BTreeMap::new(),
+            listings: HashMap::new(),
         };
-        ctx.check_overrides(d);
-        check_system(&mut ctx, s, d);
-    }
+        for s in part {
+            let Some(d) = docs.get(&s.source) else {
+                continue;
+            };
+            ctx.cache.clear();
+            ctx.check_overrides(d);
+            check_system(&mut ctx, s, d);
+        }
+        diags
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let systems = &mut report.systems;
+    let diags: Vec<Diagnostic> = if systems.len() < 16 || workers < 2 {
+        check_part(systems)
+    } else {
+        let chunk = systems.len().div_ceil(workers);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = systems
+                .chunks_mut(chunk)
+                .map(|part| scope.spawn(|| check_part(part)))
+                .collect();
+            // A worker that panicked loses only its own diagnostics; its systems keep
+            // whatever checks it finished.
+            handles
+                .into_iter()
+                .filter_map(|h| h.join().ok())
+                .flatten()
+                .collect()
+        })
+    };
     report.diagnostics.extend(diags);
     report.diagnostics.sort();
     report.diagnostics.dedup();
@@ -69,6 +99,9 @@ struct Ctx<'a> {
     diags: &'a mut Vec<Diagnostic>,
     /// Documents read once per system, even when several obligations share them.
     cache: BTreeMap<String, Vec<Read>>,
+    /// The names in each folder probed so far (`None`: no such folder). Most default paths
+    /// do not exist; one listing per folder answers them all without a system call each.
+    listings: HashMap<PathBuf, Option<HashSet<OsString>>>,
 }
 
 /// One file as read for a kind's path.
@@ -346,7 +379,13 @@ impl Ctx<'_> {
             return r.clone();
         }
         let abs = self.root.join(&rel);
-        let reads = if !self.inside_root(&abs) {
+        let reads = if !self.may_exist(&abs) {
+            vec![Read {
+                rel: rel.clone(),
+                found: false,
+                outline: None,
+            }]
+        } else if !self.inside_root(&abs) {
             if from_manifest {
                 self.diags.push(Diagnostic::error(
                     "manifest.evidence_path",
@@ -374,6 +413,26 @@ impl Ctx<'_> {
         };
         self.cache.insert(rel, reads.clone());
         reads
+    }
+
+    /// Whether a path's folder lists its name. `false` means it certainly does not exist; a
+    /// `true` is checked in full (symbolic links, file or folder) by the caller.
+    fn may_exist(&mut self, abs: &Path) -> bool {
+        let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
+            return true;
+        };
+        let listing = self
+            .listings
+            .entry(parent.to_path_buf())
+            .or_insert_with(|| {
+                std::fs::read_dir(parent).ok().map(|entries| {
+                    entries
+                        .filter_map(|e| e.ok())
+                        .map(|e| e.file_name())
+                        .collect()
+                })
+            });
+        listing.as_ref().is_some_and(|names| names.contains(name))
     }
 
     fn inside_root(&self, abs: &Path) -> bool {

@@ -150,6 +150,7 @@ pub fn run(args: AuditArgs) -> i32 {
         },
         None => None,
     };
+    crate::timings::begin();
     let pack = match load_pack(&args.law_args.rules) {
         Ok(p) => p,
         Err(code) => return code,
@@ -165,7 +166,9 @@ pub fn run(args: AuditArgs) -> i32 {
         threads: 0,
         answers: true,
     };
+    crate::timings::mark("rule pack and evidence catalogue loaded");
     let rep = audit::run(&args.path, &pack, &catalogue, &opts, &scan);
+    crate::timings::mark("evidence checked");
     let has_errors = rep.diagnostics.iter().any(|d| d.is_error());
     output::print_diagnostics_by_position(&rep.diagnostics);
     if rep.systems.is_empty() && !has_errors {
@@ -186,7 +189,9 @@ pub fn run(args: AuditArgs) -> i32 {
     let json_template = ropts.template.is_some_and(|(f, _, _)| f == Format::Json);
     if args.out_dir.is_none() && args.out.is_none() && formats == [Format::Json] && !json_template {
         let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        return match report::json::write(&rep, out) {
+        let written = report::json::write(&rep, out);
+        crate::timings::mark("report written");
+        return match written {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                 eprintln!("aiact: could not write the report: {e}");
                 EXIT_ERROR
@@ -216,6 +221,7 @@ pub fn run(args: AuditArgs) -> i32 {
         // Excluded by `check_formats`.
         _ => Ok(()),
     };
+    crate::timings::mark("reports rendered and written");
     if let Err(e) = written {
         eprintln!("aiact: could not write the report: {e}");
         return EXIT_ERROR;

@@ -20,7 +20,6 @@ pub struct FoundFile {
     /// Relative to the root, `/`-separated.
     pub rel: String,
     pub abs: PathBuf,
-    pub size: u64,
 }
 
 #[derive(Debug, Default)]
@@ -49,8 +48,6 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct WalkOptions {
-    /// Files larger than this are reported, not read.
-    pub max_file_size: u64,
     /// Worker threads (0: as many as the machine has).
     pub threads: usize,
     /// Show a progress line on stderr when the walk takes over a second and stderr is a
@@ -61,7 +58,6 @@ pub struct WalkOptions {
 impl Default for WalkOptions {
     fn default() -> Self {
         WalkOptions {
-            max_file_size: DEFAULT_MAX_FILE_SIZE,
             threads: 0,
             progress: false,
         }
@@ -70,13 +66,20 @@ impl Default for WalkOptions {
 
 /// Every file under `root` (the lead's original entry point; keeps every file).
 pub fn walk(root: &Path) -> Discovery {
-    walk_with(root, &WalkOptions::default(), |_| true)
+    walk_with(root, &WalkOptions::default(), |_| true, |_| true)
 }
 
-/// Walk `root`, keeping only files whose relative path `keep` accepts (so memory follows
-/// the number of evidence files, not the size of the tree). Oversized kept files are
-/// reported and dropped.
-pub fn walk_with(root: &Path, opts: &WalkOptions, keep: impl Fn(&str) -> bool + Sync) -> Discovery {
+/// Walk `root`, keeping only files whose name `by_name` may want and whose relative path
+/// `keep` accepts (so memory follows the number of evidence files, not the size of the
+/// tree). `by_name` is asked first and cheaply: most files of a large tree are source code,
+/// and turning each path into text only to refuse it was a tenth of a scan. Sizes are
+/// checked when a file is read ([`read_text`]), on the open file.
+pub fn walk_with(
+    root: &Path,
+    opts: &WalkOptions,
+    by_name: impl Fn(&str) -> bool + Sync,
+    keep: impl Fn(&str) -> bool + Sync,
+) -> Discovery {
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let files: Mutex<Vec<FoundFile>> = Mutex::new(Vec::new());
     let diags: Arc<Mutex<Vec<Diagnostic>>> = Arc::new(Mutex::new(Vec::new()));
@@ -128,29 +131,22 @@ pub fn walk_with(root: &Path, opts: &WalkOptions, keep: impl Fn(&str) -> bool + 
         let diags = Arc::clone(&diags);
         let seen = Arc::clone(&seen);
         let keep = &keep;
+        let by_name = &by_name;
         Box::new(move |entry| {
             match entry {
                 Ok(e) => {
                     if e.file_type().is_some_and(|t| t.is_file()) {
                         seen.fetch_add(1, Ordering::Relaxed);
-                        let rel = relative(root, e.path());
-                        if keep(&rel) {
-                            let size = e.metadata().map(|m| m.len()).unwrap_or(0);
-                            if size > opts.max_file_size {
-                                if let Ok(mut d) = diags.lock() {
-                                    d.push(
-                                        Diagnostic::note(
-                                            "scan.too_large",
-                                            rel,
-                                            0,
-                                            0,
-                                            format!("{size} bytes, over the {} byte cap; not read", opts.max_file_size),
-                                        )
-                                        .with_help("raise the cap with --max-file-size if this file is evidence"),
-                                    );
-                                }
-                            } else if let Ok(mut f) = files.lock() {
-                                f.push(FoundFile { rel, abs: e.path().to_path_buf(), size });
+                        let wanted = e.file_name().to_str().is_none_or(by_name);
+                        if wanted {
+                            let rel = relative(root, e.path());
+                            if keep(&rel)
+                                && let Ok(mut f) = files.lock()
+                            {
+                                f.push(FoundFile {
+                                    rel,
+                                    abs: e.path().to_path_buf(),
+                                });
                             }
                         }
                     }
@@ -214,23 +210,7 @@ fn walk_error(root: &Path, err: &ignore::Error) -> Diagnostic {
 /// Read a found file as text: binary files are skipped (`Ok(None)`), UTF-16 with a
 /// byte-order mark is decoded, anything else undecodable is a diagnostic.
 pub fn read_text(f: &FoundFile, max_file_size: u64) -> Result<Option<String>, Diagnostic> {
-    use std::io::Read;
-    let file = std::fs::File::open(&f.abs)
-        .map_err(|e| Diagnostic::warning("scan.read", &f.rel, 0, 0, format!("cannot read: {e}")))?;
-    // The cap holds even if the file grew since the walk measured it.
-    let mut bytes = Vec::new();
-    file.take(max_file_size.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| Diagnostic::warning("scan.read", &f.rel, 0, 0, format!("cannot read: {e}")))?;
-    if bytes.len() as u64 > max_file_size {
-        return Err(Diagnostic::note(
-            "scan.too_large",
-            &f.rel,
-            0,
-            0,
-            format!("over the {max_file_size} byte cap; not read"),
-        ));
-    }
+    let bytes = read_bytes(f, max_file_size)?;
     match text::decode(&bytes) {
         Ok(t) => Ok(Some(t.into_owned())),
         Err(DecodeError::Binary) => Ok(None),
@@ -247,6 +227,38 @@ pub fn read_text(f: &FoundFile, max_file_size: u64) -> Result<Option<String>, Di
             .with_help("save the file as UTF-8"))
         }
     }
+}
+
+/// A found file's bytes, under the size cap (an oversized file is a diagnostic, not read).
+pub fn read_bytes(f: &FoundFile, max_file_size: u64) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    let file = std::fs::File::open(&f.abs)
+        .map_err(|e| Diagnostic::warning("scan.read", &f.rel, 0, 0, format!("cannot read: {e}")))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > max_file_size {
+        return Err(too_large(
+            &f.rel,
+            format!("{size} bytes, over the {max_file_size} byte cap; not read"),
+        ));
+    }
+    // Room for the whole file and the end-of-file read: no probing reads for small files.
+    // The cap holds even if the file grows while it is read.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+    file.take(max_file_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Diagnostic::warning("scan.read", &f.rel, 0, 0, format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > max_file_size {
+        return Err(too_large(
+            &f.rel,
+            format!("over the {max_file_size} byte cap; not read"),
+        ));
+    }
+    Ok(bytes)
+}
+
+fn too_large(rel: &str, message: String) -> Diagnostic {
+    Diagnostic::note("scan.too_large", rel, 0, 0, message)
+        .with_help("raise the cap with --max-file-size if this file is evidence")
 }
 
 /// `root/a/b.yaml` → `a/b.yaml`; a file given as the root itself keeps its name.
@@ -296,18 +308,29 @@ mod tests {
     #[test]
     fn walks_sorted_skipping_git_and_ignored() {
         let t = tree();
-        let opts = WalkOptions {
-            max_file_size: 1000,
-            ..WalkOptions::default()
-        };
-        let d = walk_with(t.path(), &opts, |rel| {
-            rel.ends_with(".md") || rel.ends_with(".json")
-        });
+        let d = walk_with(
+            t.path(),
+            &WalkOptions::default(),
+            |_| true,
+            |rel| rel.ends_with(".md") || rel.ends_with(".json"),
+        );
         let rels: Vec<_> = d.files.iter().map(|f| f.rel.as_str()).collect();
-        assert_eq!(rels, [".github/README.md", "a/README.md"]);
-        assert_eq!(d.diagnostics.len(), 1, "{:?}", d.diagnostics);
-        assert_eq!(d.diagnostics[0].code, "scan.too_large");
-        assert_eq!(d.diagnostics[0].file, "b/big.md");
+        assert_eq!(rels, [".github/README.md", "a/README.md", "b/big.md"]);
+        assert!(d.diagnostics.is_empty(), "{:?}", d.diagnostics);
+        // The size cap is applied when a file is read.
+        let big = d.files.iter().find(|f| f.rel == "b/big.md").expect("found");
+        let e = read_text(big, 1000).expect_err("over the cap");
+        assert_eq!(e.code, "scan.too_large");
+        assert!(e.message.starts_with("2000 bytes"), "{}", e.message);
+        assert!(read_text(big, 2000).is_ok());
+        // A file refused by name is never turned into a path.
+        let d = walk_with(
+            t.path(),
+            &WalkOptions::default(),
+            |name| name != "big.md",
+            |_| true,
+        );
+        assert!(!d.files.iter().any(|f| f.rel == "b/big.md"));
     }
 
     #[cfg(unix)]
@@ -319,9 +342,12 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), t.path().join("escape")).ok();
         std::os::unix::fs::symlink(t.path().join("a"), t.path().join("a/loop")).ok();
         std::os::unix::fs::symlink(t.path().join("a/README.md"), t.path().join("b/inside.md")).ok();
-        let d = walk_with(t.path(), &WalkOptions::default(), |rel| {
-            rel.ends_with(".md")
-        });
+        let d = walk_with(
+            t.path(),
+            &WalkOptions::default(),
+            |_| true,
+            |rel| rel.ends_with(".md"),
+        );
         let rels: Vec<_> = d.files.iter().map(|f| f.rel.as_str()).collect();
         assert!(rels.contains(&"b/inside.md"), "{rels:?}");
         assert!(!rels.iter().any(|r| r.starts_with("escape")), "{rels:?}");
@@ -339,7 +365,6 @@ mod tests {
             FoundFile {
                 rel: name.into(),
                 abs,
-                size: bytes.len() as u64,
             }
         };
         let utf16: Vec<u8> = [0xFF, 0xFE]

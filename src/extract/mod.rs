@@ -83,6 +83,34 @@ impl Tree for NoTree {
 
 /// Files whose name says they may hold evidence. The walk reads only these (and JSON
 /// files, whose kind is told by content). Cheap: a look at the name only.
+/// A cheap first look at a file name, before the path is built: `false` when no file of that
+/// name can be evidence ([`is_candidate`] would refuse it wherever it is). Case-insensitive,
+/// and without allocating: a large tree is mostly source files.
+pub fn may_be_candidate(name: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        ".json",
+        ".jsonld",
+        ".md",
+        ".markdown",
+        ".rst",
+        ".txt",
+        ".in",
+        ".yml",
+        ".yaml",
+        ".toml",
+        ".cfg",
+        ".mod",
+    ];
+    const NAMES: &[&str] = &["readme", "pipfile"];
+    let ends_with = |suffix: &str| {
+        name.len() >= suffix.len()
+            && name
+                .get(name.len() - suffix.len()..)
+                .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
+    };
+    ENDINGS.iter().any(|e| ends_with(e)) || NAMES.iter().any(|n| name.eq_ignore_ascii_case(n))
+}
+
 pub fn is_candidate(rel_path: &str) -> bool {
     let name = file_name(rel_path).to_ascii_lowercase();
     // aiact's own report (the default name `aiact assess` offers) is output, not evidence:
@@ -262,6 +290,57 @@ pub fn note(f: &mut Fact, n: impl Into<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cheap look at a name must never refuse a file the full test would keep: every
+    /// file of the real corpus and of the fixtures, plus names that test the edges.
+    #[test]
+    fn the_name_test_keeps_every_candidate() {
+        let mut rels: Vec<String> = [
+            "requirements/base.txt",
+            "Requirements/Dev.TXT",
+            "requirements-dev.in",
+            "environment.YML",
+            "conda-env.yaml",
+            "Pipfile",
+            "PIPFILE",
+            "README",
+            "readme.txt",
+            "go.mod",
+            "Cargo.toml",
+            "setup.cfg",
+            "bom.cdx.JSON",
+            "sbom.spdx.jsonld",
+            "MODEL_CARD.Markdown",
+            "docs/index.rst",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in [here.join("fixtures"), here.join("../shared/corpus/real")] {
+            for e in walkdir::WalkDir::new(&dir)
+                .into_iter()
+                .filter_map(|e| e.ok())
+            {
+                if let Ok(rel) = e.path().strip_prefix(&dir) {
+                    rels.push(rel.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+        assert!(
+            rels.len() > 100,
+            "the fixtures should be there: {}",
+            rels.len()
+        );
+        for rel in &rels {
+            if is_candidate(rel) {
+                assert!(may_be_candidate(file_name(rel)), "{rel} refused by name");
+            }
+        }
+        assert!(!may_be_candidate("main.py"));
+        assert!(!may_be_candidate("lib.rs"));
+        assert!(!may_be_candidate("md"));
+    }
 
     #[test]
     fn aiact_reports_are_not_evidence() {
