@@ -46,22 +46,13 @@ const SKIP_DIRS: &[&str] = &[
 /// image is about the largest real evidence file in the corpus.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct WalkOptions {
     /// Worker threads (0: as many as the machine has).
     pub threads: usize,
     /// Show a progress line on stderr when the walk takes over a second and stderr is a
     /// terminal.
     pub progress: bool,
-}
-
-impl Default for WalkOptions {
-    fn default() -> Self {
-        WalkOptions {
-            threads: 0,
-            progress: false,
-        }
-    }
 }
 
 /// Every file under `root` (the lead's original entry point; keeps every file).
