@@ -28,6 +28,8 @@ pub struct Section {
     pub id: String,
     pub title: String,
     pub headings: Vec<String>,
+    /// `headings` as `outline::normalise` gives them, once per catalogue, not per document.
+    pub normalised_headings: Vec<String>,
     pub front_matter: Vec<String>,
     pub required: bool,
     pub obligations: Vec<String>,
@@ -202,10 +204,12 @@ impl Parser<'_> {
                 }
             },
         };
+        let headings = self.list(n, "headings");
         let s = Section {
             id: self.string(n, "id", true),
             title: self.string(n, "title", true),
-            headings: self.list(n, "headings"),
+            normalised_headings: headings.iter().map(|h| super::outline::normalise(h)).collect(),
+            headings,
             front_matter: self.list(n, "front_matter"),
             required,
             obligations: self.list(n, "obligations"),

@@ -261,11 +261,9 @@ fn match_score(sec: &Section, h: &outline::Heading) -> Option<usize> {
     if outline::names_id(&h.text, &sec.id) {
         return Some(usize::MAX);
     }
-    let norm = outline::normalise(&h.text);
-    sec.headings
+    sec.normalised_headings
         .iter()
-        .map(|k| outline::normalise(k))
-        .filter(|k| norm.contains(k.as_str()))
+        .filter(|k| h.normalised.contains(k.as_str()))
         .map(|k| k.len())
         .max()
 }

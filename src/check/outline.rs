@@ -16,6 +16,9 @@ pub struct Heading {
     /// The document's title: its one top-level heading, above all the others. A title names
     /// the whole document, not one of its sections.
     pub is_title: bool,
+    /// `text` as [`normalise`] gives it, once: every section of every kind is matched
+    /// against it.
+    pub normalised: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -129,6 +132,7 @@ pub fn parse(text: &str) -> Outline {
             line: *line,
             has_body,
             is_title: false,
+            normalised: normalise(text),
         });
     }
     if let Some(first) = out.headings.first()
@@ -159,6 +163,10 @@ pub fn normalise(s: &str) -> String {
 
 /// Does a heading name a provision id (`annex4.5`, `Art13.3.b`) as a whole token?
 pub fn names_id(heading: &str, id: &str) -> bool {
+    // Every provision id has a number; most headings have none, and need no lowercasing.
+    if !heading.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
     let h = heading.to_lowercase();
     let id = id.to_lowercase();
     let bytes = h.as_bytes();
