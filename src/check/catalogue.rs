@@ -208,7 +208,10 @@ impl Parser<'_> {
         let s = Section {
             id: self.string(n, "id", true),
             title: self.string(n, "title", true),
-            normalised_headings: headings.iter().map(|h| super::outline::normalise(h)).collect(),
+            normalised_headings: headings
+                .iter()
+                .map(|h| super::outline::normalise(h))
+                .collect(),
             headings,
             front_matter: self.list(n, "front_matter"),
             required,
