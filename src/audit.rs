@@ -73,7 +73,19 @@ pub fn run(
     opts: &AuditOptions,
     scan: &ScanOptions,
 ) -> Report {
-    let gathered = gather_with(root, pack, scan);
+    run_walked(root, walk(root, scan), pack, catalogue, opts, scan)
+}
+
+/// [`run`] for a tree already walked by [`walk`].
+pub fn run_walked(
+    root: &Path,
+    walked: Walked,
+    pack: &Pack,
+    catalogue: &Catalogue,
+    opts: &AuditOptions,
+    scan: &ScanOptions,
+) -> Report {
+    let gathered = gather_walked(root, walked, pack, scan);
     crate::timings::mark("files read and merged into systems");
     let systems = gathered.systems;
     let mut report = decide(&systems, pack, opts, gathered.diagnostics);
@@ -151,51 +163,77 @@ pub fn gather(root: &Path, pack: &Pack) -> (Vec<SystemEvidence>, Vec<Diagnostic>
     (g.systems, g.diagnostics)
 }
 
-/// Read the tree under `root` (or a single file): manifests, then every evidence file
-/// (model cards, BOMs, package manifests, prose), merged into systems.
-pub fn gather_with(root: &Path, pack: &Pack, scan: &ScanOptions) -> Gathered {
-    let mut diags = Vec::new();
-    let mut systems = Vec::new();
-    let (base, found): (&Path, Vec<discover::FoundFile>) = if root.is_file() {
+/// The files under a root that may be manifests or evidence, found before the rule pack is
+/// needed: the command line loads the pack while the tree is walked.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// `None`: the root is neither a file nor a folder.
+    found: Option<Vec<discover::FoundFile>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Find the manifests and evidence files under `root` (or `root` itself, a single file).
+pub fn walk(root: &Path, scan: &ScanOptions) -> Walked {
+    if root.is_file() {
         let name = root
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        (
-            root.parent().unwrap_or(Path::new(".")),
-            vec![discover::FoundFile {
+        return Walked {
+            found: Some(vec![discover::FoundFile {
                 rel: name,
                 abs: root.to_path_buf(),
-            }],
-        )
-    } else if root.is_dir() {
-        // Compile the evidence patterns while the tree is walked.
-        std::thread::spawn(extract::warm_up);
-        let opts = discover::WalkOptions {
-            threads: scan.threads,
-            progress: scan.progress,
+            }]),
+            diagnostics: Vec::new(),
         };
-        // Only manifests and evidence are kept, so memory follows the evidence, not the tree.
-        let d = discover::walk_with(root, &opts, extract::may_be_candidate, |rel| {
-            is_manifest(rel) || extract::is_candidate(rel)
-        });
-        crate::timings::mark("tree walked");
-        diags.extend(d.diagnostics);
-        (root, d.files)
-    } else {
-        diags.push(Diagnostic::error(
-            "input.not_found",
-            root.display().to_string(),
-            0,
-            0,
-            "no such file or folder",
-        ));
+    }
+    if !root.is_dir() {
+        return Walked {
+            found: None,
+            diagnostics: vec![Diagnostic::error(
+                "input.not_found",
+                root.display().to_string(),
+                0,
+                0,
+                "no such file or folder",
+            )],
+        };
+    }
+    // Compile the evidence patterns while the tree is walked.
+    std::thread::spawn(extract::warm_up);
+    let opts = discover::WalkOptions {
+        threads: scan.threads,
+        progress: scan.progress,
+    };
+    // Only manifests and evidence are kept, so memory follows the evidence, not the tree.
+    let d = discover::walk_with(root, &opts, extract::may_be_candidate, |rel| {
+        is_manifest(rel) || extract::is_candidate(rel)
+    });
+    crate::timings::mark("tree walked");
+    Walked {
+        found: Some(d.files),
+        diagnostics: d.diagnostics,
+    }
+}
+
+/// Read the tree under `root` (or a single file): manifests, then every evidence file
+/// (model cards, BOMs, package manifests, prose), merged into systems.
+pub fn gather_with(root: &Path, pack: &Pack, scan: &ScanOptions) -> Gathered {
+    gather_walked(root, walk(root, scan), pack, scan)
+}
+
+/// [`gather_with`] for a tree already walked by [`walk`].
+pub fn gather_walked(root: &Path, walked: Walked, pack: &Pack, scan: &ScanOptions) -> Gathered {
+    let mut diags = walked.diagnostics;
+    let mut systems = Vec::new();
+    let Some(found) = walked.found else {
         return Gathered {
             systems,
             evidence: Vec::new(),
             diagnostics: diags,
         };
     };
+    let base = base_of(root);
     let (manifests, evidence): (Vec<_>, Vec<_>) =
         found.into_iter().partition(|f| is_manifest(&f.rel));
     for f in manifests {

@@ -1,7 +1,7 @@
 //! `aiact check`: the CI gate. Audit, check the evidence, apply waivers, judge, print one
 //! line per system, exit 0 / 1 / 2.
 
-use super::audit::{Format, LawArgs, RenderOptions, load_catalogue, load_pack, render, sarif_base};
+use super::audit::{Format, LawArgs, RenderOptions, load_while_walking, render, sarif_base};
 use super::output;
 use super::{EXIT_ERROR, EXIT_GATE, EXIT_OK};
 use crate::audit;
@@ -88,14 +88,6 @@ pub fn run(args: CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let pack = match load_pack(&args.law_args.rules) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let catalogue = match load_catalogue(&args.law_args.rules) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
     let waiver_list = match waiver_file(&args) {
         Some(p) => match read_waivers(&p) {
             Ok(w) => w,
@@ -110,7 +102,12 @@ pub fn run(args: CheckArgs) -> i32 {
         threads: 0,
         answers: true,
     };
-    let mut rep = audit::run(&args.path, &pack, &catalogue, &opts, &scan);
+    let (pack, catalogue, walked) =
+        match load_while_walking(&args.law_args.rules, &args.path, &scan) {
+            Ok(loaded) => loaded,
+            Err(code) => return code,
+        };
+    let mut rep = audit::run_walked(&args.path, walked, &pack, &catalogue, &opts, &scan);
     waivers::apply(&mut rep, &waiver_list);
     let gate = policy::evaluate(&rep, &policy);
     rep.gate = Some(gate.clone());
