@@ -65,7 +65,7 @@ fn main() {
         std::process::exit(2);
     };
     let t = Instant::now();
-    let g = audit::gather_with(&root, &pack, &audit::ScanOptions::default());
+    let mut g = audit::gather_with(&root, &pack, &audit::ScanOptions::default());
     let gather = t.elapsed();
     let c_gather = cpu();
     let opts = AuditOptions {
@@ -74,7 +74,7 @@ fn main() {
         extra_packs: Vec::new(),
     };
     let t = Instant::now();
-    let mut rep = audit::decide(&g.systems, &pack, &opts, g.diagnostics);
+    let mut rep = audit::decide(&mut g.systems, &pack, &opts, g.diagnostics);
     rep.evidence = g.evidence;
     let decide = t.elapsed();
     let c_decide = cpu();

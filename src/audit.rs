@@ -87,8 +87,8 @@ pub fn run_walked(
 ) -> Report {
     let gathered = gather_walked(root, walked, pack, scan);
     crate::timings::mark("files read and merged into systems");
-    let systems = gathered.systems;
-    let mut report = decide(&systems, pack, opts, gathered.diagnostics);
+    let mut systems = gathered.systems;
+    let mut report = decide(&mut systems, pack, opts, gathered.diagnostics);
     crate::timings::mark("systems decided");
     report.evidence = gathered.evidence;
     let docs: BTreeMap<String, SystemDocs<'_>> = systems
@@ -318,9 +318,10 @@ pub fn gather_walked(root: &Path, walked: Walked, pack: &Pack, scan: &ScanOption
     }
 }
 
-/// Decide every system and build the report model.
+/// Decide every system and build the report model. Each system's facts move into its report
+/// (a large scan holds them once, not twice); the systems keep their names and places.
 pub fn decide(
-    systems: &[SystemEvidence],
+    systems: &mut [SystemEvidence],
     pack: &Pack,
     opts: &AuditOptions,
     diagnostics: Vec<Diagnostic>,
@@ -370,41 +371,48 @@ pub fn decide(
 
 /// Decide every system; systems are independent, so a repository with hundreds of model
 /// cards is decided on every core. The order of the result is the order of `systems`.
-fn decide_all(systems: &[SystemEvidence], pack: &Pack, law: Law, as_of: Date) -> Vec<SystemReport> {
+fn decide_all(
+    systems: &mut [SystemEvidence],
+    pack: &Pack,
+    law: Law,
+    as_of: Date,
+) -> Vec<SystemReport> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     if systems.len() < 16 || workers < 2 {
         return systems
-            .iter()
+            .iter_mut()
             .map(|s| decide_one(s, pack, law, as_of))
             .collect();
     }
     let chunk = systems.len().div_ceil(workers);
+    let count = systems.len();
     std::thread::scope(|scope| {
         let handles: Vec<_> = systems
-            .chunks(chunk)
+            .chunks_mut(chunk)
             .map(|part| {
                 scope.spawn(move || {
-                    part.iter()
+                    part.iter_mut()
                         .map(|s| decide_one(s, pack, law, as_of))
                         .collect::<Vec<_>>()
                 })
             })
             .collect();
-        let mut out = Vec::with_capacity(systems.len());
-        for (h, part) in handles.into_iter().zip(systems.chunks(chunk)) {
+        let mut out = Vec::with_capacity(count);
+        for h in handles {
+            // A panic is a bug: it is raised here, never answered with a partial report.
             match h.join() {
                 Ok(r) => out.extend(r),
-                // A panic in one worker must not lose its systems: decide them here.
-                Err(_) => out.extend(part.iter().map(|s| decide_one(s, pack, law, as_of))),
+                Err(panic) => std::panic::resume_unwind(panic),
             }
         }
         out
     })
 }
 
-pub fn decide_one(s: &SystemEvidence, pack: &Pack, law: Law, as_of: Date) -> SystemReport {
+/// Decide one system; its facts move into the report.
+pub fn decide_one(s: &mut SystemEvidence, pack: &Pack, law: Law, as_of: Date) -> SystemReport {
     let input = Input {
         pack,
         facts: &s.facts,
@@ -418,9 +426,7 @@ pub fn decide_one(s: &SystemEvidence, pack: &Pack, law: Law, as_of: Date) -> Sys
         Some(Value::Str(r)) => vec![r.clone()],
         _ => Vec::new(),
     };
-    let mut facts: Vec<Fact> = s.facts.iter().cloned().collect();
-    facts.extend(out.derived.iter().cloned());
-    facts.sort_by(|a, b| a.id.cmp(&b.id));
+
     let mut findings = Vec::new();
     for (winner, loser) in s.facts.conflicts() {
         findings.push(Finding {
@@ -457,6 +463,9 @@ pub fn decide_one(s: &SystemEvidence, pack: &Pack, law: Law, as_of: Date) -> Sys
     }
     findings.sort();
     findings.dedup();
+    let mut facts: Vec<Fact> = std::mem::take(&mut s.facts).into_facts().collect();
+    facts.extend(out.derived);
+    facts.sort_by(|a, b| a.id.cmp(&b.id));
     SystemReport {
         name: s.name.clone(),
         path: s.folder.clone(),

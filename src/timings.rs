@@ -14,12 +14,23 @@ pub fn begin() {
     let _ = start();
 }
 
-/// Print how long the run has taken so far, and that `stage` ended.
+/// Print how long the run has taken so far, the peak memory so far (where the system tells
+/// it), and that `stage` ended.
 pub fn mark(stage: &str) {
     if let Some(t) = start() {
+        let peak = peak_memory_kib().map_or(String::new(), |k| {
+            format!("  peak {:5.1} MiB", k as f64 / 1024.0)
+        });
         eprintln!(
-            "aiact: timing {:>8.1} ms  {stage}",
+            "aiact: timing {:>8.1} ms{peak}  {stage}",
             t.elapsed().as_secs_f64() * 1000.0
         );
     }
+}
+
+/// The process's peak resident memory in KiB (Linux: `VmHWM` of /proc/self/status).
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 fn evidence_is_merged_into_systems() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/evidence");
     let pack = pack::load_with(&[]).expect("default pack");
-    let g = audit::gather_with(&root, &pack, &ScanOptions::default());
+    let mut g = audit::gather_with(&root, &pack, &ScanOptions::default());
     let names: Vec<_> = g
         .systems
         .iter()
@@ -73,7 +73,7 @@ fn evidence_is_merged_into_systems() {
         law: None,
         extra_packs: Vec::new(),
     };
-    let rep = audit::decide(&g.systems, &pack, &opts, g.diagnostics.clone());
+    let rep = audit::decide(&mut g.systems, &pack, &opts, g.diagnostics.clone());
     let chat = &rep.systems[0];
     assert!(
         chat.findings

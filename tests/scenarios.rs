@@ -337,7 +337,7 @@ fn run_one(pack: &Pack, dir: &Path) -> Outcome {
         o.problems.push("no aiact.yaml".into());
         return o;
     }
-    let (systems, diags) = audit::gather(&manifest, pack);
+    let (mut systems, diags) = audit::gather(&manifest, pack);
     for d in diags.iter().filter(|d| d.is_error()) {
         o.problems.push(format!(
             "manifest error {}:{}:{}: {}",
@@ -354,7 +354,7 @@ fn run_one(pack: &Pack, dir: &Path) -> Outcome {
         law: exp.law,
         extra_packs: Vec::new(),
     };
-    let report = audit::decide(&systems, pack, &opts, diags);
+    let report = audit::decide(&mut systems, pack, &opts, diags);
     let Some(sys) = report.systems.first() else {
         o.problems.push("the report has no system".into());
         return o;

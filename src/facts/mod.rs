@@ -175,6 +175,11 @@ impl FactSet {
         self.facts.values()
     }
 
+    /// The facts, by value, in the order of [`FactSet::iter`].
+    pub fn into_facts(self) -> impl Iterator<Item = Fact> {
+        self.facts.into_values()
+    }
+
     pub fn len(&self) -> usize {
         self.facts.len()
     }

@@ -73,7 +73,7 @@ struct Systems<'a>(&'a [SystemReport]);
 
 /// Systems per parallel batch: enough to keep every core busy, few enough that the rendered
 /// text held at once is a few megabytes.
-const BATCH: usize = 64;
+const BATCH: usize = 16;
 
 /// Where a system sits in the report: inside the top-level object's `systems` array.
 const SYSTEM_INDENT: &str = "    ";
@@ -135,13 +135,13 @@ mod tests {
         };
         // The whole fixtures folder: well over one batch of systems.
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let (systems, diags) = audit::gather(&root, &pack);
+        let (mut systems, diags) = audit::gather(&root, &pack);
         let opts = AuditOptions {
             as_of: jiff::civil::date(2026, 12, 1),
             law: None,
             extra_packs: Vec::new(),
         };
-        let rep = audit::decide(&systems, &pack, &opts, diags);
+        let rep = audit::decide(&mut systems, &pack, &opts, diags);
         assert!(
             rep.systems.len() > super::BATCH,
             "{} systems",

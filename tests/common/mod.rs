@@ -30,13 +30,13 @@ pub fn pack() -> Pack {
 /// Audit `fixtures/<name>` as `aiact audit fixtures/<name> --as-of 2026-12-01` would.
 pub fn fixture_report(pack: &Pack, name: &str) -> Report {
     let root = format!("fixtures/{name}");
-    let g = audit::gather_with(Path::new(&root), pack, &audit::ScanOptions::default());
+    let mut g = audit::gather_with(Path::new(&root), pack, &audit::ScanOptions::default());
     let opts = AuditOptions {
         as_of: AS_OF,
         law: None,
         extra_packs: Vec::new(),
     };
-    let mut rep = audit::decide(&g.systems, pack, &opts, g.diagnostics);
+    let mut rep = audit::decide(&mut g.systems, pack, &opts, g.diagnostics);
     rep.evidence = g.evidence;
     rep
 }
