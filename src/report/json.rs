@@ -4,9 +4,8 @@ use super::model::{EvidenceFile, LawApplied, Report, RulePackInfo, SystemReport,
 use crate::diag::Diagnostic;
 use crate::gate::model::{GateSummary, WaiverEntry};
 use jiff::civil::Date;
-use serde::ser::{Error as _, SerializeSeq};
-use serde::{Serialize, Serializer};
-use serde_json::value::RawValue;
+use serde::Serialize;
+use serde::ser::Error as _;
 
 pub fn render(report: &Report) -> Result<String, serde_json::Error> {
     let mut out = Vec::new();
@@ -19,13 +18,42 @@ pub fn render(report: &Report) -> Result<String, serde_json::Error> {
 /// peak memory. Systems are rendered on every core, a batch at a time, so memory stays
 /// bounded by the batch.
 pub fn write<W: std::io::Write>(report: &Report, mut w: W) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut w, &Streamed::of(report))?;
+    // Everything but the systems, with `"systems": []` where they go.
+    let head = serde_json::to_vec_pretty(&Streamed::of(report))?;
+    let at = find(&head, SYSTEMS_MARKER).filter(|_| !report.systems.is_empty());
+    let Some(at) = at else {
+        w.write_all(&head)?;
+        w.write_all(b"\n")?;
+        return w.flush();
+    };
+    let open = at + SYSTEMS_MARKER.len() - 1; // just after `[`
+    w.write_all(&head[..open])?;
+    let mut first = true;
+    for batch in report.systems.chunks(BATCH) {
+        for text in render_batch(batch) {
+            // Pretty JSON puts each array element on a new line, indented, after a comma.
+            w.write_all(if first { b"\n" } else { b",\n" })?;
+            w.write_all(SYSTEM_INDENT.as_bytes())?;
+            w.write_all(text?.as_bytes())?;
+            first = false;
+        }
+    }
+    w.write_all(b"\n  ")?;
+    w.write_all(&head[open..])?;
     w.write_all(b"\n")?;
     w.flush()
 }
 
+/// The top-level `systems` key with an empty list, as pretty JSON writes it: top-level keys
+/// are indented by two spaces, and no string holds a raw line break, so it occurs once.
+const SYSTEMS_MARKER: &[u8] = b"\n  \"systems\": []";
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 /// [`Report`] field for field (a test compares the bytes with serde's own rendering of the
-/// report), but with the systems rendered in parallel.
+/// report), with the systems left out to be written in parallel.
 #[derive(Serialize)]
 struct Streamed<'a> {
     schema_version: &'a str,
@@ -33,7 +61,7 @@ struct Streamed<'a> {
     as_of: &'a Date,
     law: &'a LawApplied,
     rule_pack: &'a RulePackInfo,
-    systems: Systems<'a>,
+    systems: [(); 0],
     evidence: &'a [EvidenceFile],
     diagnostics: &'a [Diagnostic],
     waivers: &'a [WaiverEntry],
@@ -48,7 +76,7 @@ impl<'a> Streamed<'a> {
             as_of,
             law,
             rule_pack,
-            systems,
+            systems: _,
             evidence,
             diagnostics,
             waivers,
@@ -60,7 +88,7 @@ impl<'a> Streamed<'a> {
             as_of,
             law,
             rule_pack,
-            systems: Systems(systems),
+            systems: [],
             evidence,
             diagnostics,
             waivers,
@@ -69,28 +97,12 @@ impl<'a> Streamed<'a> {
     }
 }
 
-struct Systems<'a>(&'a [SystemReport]);
-
 /// Systems per parallel batch: enough to keep every core busy, few enough that the rendered
-/// text held at once is a few megabytes.
+/// text held at once stays small.
 const BATCH: usize = 16;
 
 /// Where a system sits in the report: inside the top-level object's `systems` array.
 const SYSTEM_INDENT: &str = "    ";
-
-impl Serialize for Systems<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-        for batch in self.0.chunks(BATCH) {
-            for text in render_batch(batch) {
-                let text = text.map_err(S::Error::custom)?;
-                let raw = RawValue::from_string(text).map_err(S::Error::custom)?;
-                seq.serialize_element(&raw)?;
-            }
-        }
-        seq.end()
-    }
-}
 
 /// Each system as pretty JSON, indented for its place in the report (strings never hold a
 /// raw line break in JSON, so indenting every line after the first is exact).
@@ -152,5 +164,9 @@ mod tests {
         let serde_pretty = serde_json::to_string_pretty(&rep).map(|s| s + "\n").ok();
         assert_eq!(String::from_utf8(streamed).ok(), serde_pretty);
         assert_eq!(super::render(&rep).ok(), serde_pretty);
+        // No system: the list stays `[]`.
+        let empty = audit::decide(&mut [], &pack, &opts, Vec::new());
+        let serde_pretty = serde_json::to_string_pretty(&empty).map(|s| s + "\n").ok();
+        assert_eq!(super::render(&empty).ok(), serde_pretty);
     }
 }
