@@ -11,7 +11,7 @@ use crate::extract::manifest::{self, Manifest};
 use crate::facts::{Fact, FactSet, Value};
 use crate::report::{Finding, FindingLevel, LawApplied, Report, RulePackInfo, SystemReport, Tool};
 use jiff::civil::Date;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 pub struct AuditOptions {
@@ -105,7 +105,7 @@ pub fn run_walked(
         })
         .collect();
     let base = base_of(root);
-    check::evidence::apply(&mut report, &docs, base, base, catalogue);
+    check::evidence::apply(&mut report, &docs, base, base, catalogue, &gathered.found);
     report
 }
 
@@ -141,6 +141,9 @@ pub struct Gathered {
     /// Every evidence file read and what it yielded.
     pub evidence: Vec<crate::report::EvidenceFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Every manifest and evidence file the walk found (relative paths): regular files inside
+    /// the tree, which the evidence checks need not look up again.
+    pub found: HashSet<String>,
 }
 
 /// A diagnostic about a file under `base` names a path the user can open, as manifest
@@ -229,11 +232,12 @@ pub fn gather_walked(root: &Path, walked: Walked, pack: &Pack, scan: &ScanOption
     let Some(found) = walked.found else {
         return Gathered {
             systems,
-            evidence: Vec::new(),
             diagnostics: diags,
+            ..Gathered::default()
         };
     };
     let base = base_of(root);
+    let found_rels: HashSet<String> = found.iter().map(|f| f.rel.clone()).collect();
     let (manifests, evidence): (Vec<_>, Vec<_>) =
         found.into_iter().partition(|f| is_manifest(&f.rel));
     for f in manifests {
@@ -315,6 +319,7 @@ pub fn gather_walked(root: &Path, walked: Walked, pack: &Pack, scan: &ScanOption
         systems,
         evidence: inventory,
         diagnostics: diags,
+        found: found_rels,
     }
 }
 

@@ -35,12 +35,15 @@ pub struct SystemDocs<'a> {
 /// `root` is the folder the paths are relative to; `shown_root` prefixes diagnostics.
 /// Systems are independent, so a repository with hundreds of systems is checked on every
 /// core; diagnostics are sorted afterwards, so the result does not depend on the split.
+/// `found` holds files the scan's walk already found (relative paths; may be empty): they
+/// are regular files inside the tree and are read without looking them up again.
 pub fn apply(
     report: &mut Report,
     docs: &BTreeMap<String, SystemDocs<'_>>,
     root: &Path,
     shown_root: &Path,
     catalogue: &Catalogue,
+    found: &HashSet<String>,
 ) {
     let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let check_part = |part: &mut [SystemReport]| {
@@ -53,6 +56,7 @@ pub fn apply(
             diags: &mut diags,
             cache: BTreeMap::new(),
             listings: HashMap::new(),
+            found,
         };
         for s in part {
             let Some(d) = docs.get(&s.source) else {
@@ -102,6 +106,7 @@ struct Ctx<'a> {
     /// The names in each folder probed so far (`None`: no such folder). Most default paths
     /// do not exist; one listing per folder answers them all without a system call each.
     listings: HashMap<PathBuf, Option<HashSet<OsString>>>,
+    found: &'a HashSet<String>,
 }
 
 /// One file as read for a kind's path.
@@ -377,7 +382,9 @@ impl Ctx<'_> {
             return r.clone();
         }
         let abs = self.root.join(&rel);
-        let reads = if !self.may_exist(&abs) {
+        let reads = if self.found.contains(&rel) {
+            vec![self.read_file(&rel, &abs)]
+        } else if !self.may_exist(&abs) {
             vec![Read {
                 rel: rel.clone(),
                 found: false,
@@ -490,45 +497,37 @@ impl Ctx<'_> {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
-        let size = std::fs::metadata(abs).map(|m| m.len()).unwrap_or(0);
-        let outline = if !is_md {
-            None
-        } else if size > MAX_DOC_BYTES {
-            self.diags.push(Diagnostic::warning(
-                "evidence.too_large",
-                self.shown_root.join(rel).display().to_string(),
-                0,
-                0,
-                format!(
-                    "larger than {} MiB: counted as present, its sections are not read",
-                    MAX_DOC_BYTES / (1024 * 1024)
-                ),
-            ));
-            None
-        } else {
-            match std::fs::read(abs).map(String::from_utf8) {
-                Ok(Ok(text)) => Some(outline::parse(&text)),
-                Ok(Err(_)) => {
-                    self.diags.push(Diagnostic::warning(
-                        "evidence.encoding",
-                        self.shown_root.join(rel).display().to_string(),
-                        0,
-                        0,
-                        "not UTF-8 text: counted as present, its sections are not read",
-                    ));
+        let outline = if is_md {
+            match read_capped(abs) {
+                Ok(Some(bytes)) => match String::from_utf8(bytes) {
+                    Ok(text) => Some(outline::parse(&text)),
+                    Err(_) => {
+                        self.warn(
+                            "evidence.encoding",
+                            rel,
+                            "not UTF-8 text: counted as present, its sections are not read".into(),
+                        );
+                        None
+                    }
+                },
+                Ok(None) => {
+                    self.warn(
+                        "evidence.too_large",
+                        rel,
+                        format!(
+                            "larger than {} MiB: counted as present, its sections are not read",
+                            MAX_DOC_BYTES / (1024 * 1024)
+                        ),
+                    );
                     None
                 }
                 Err(e) => {
-                    self.diags.push(Diagnostic::warning(
-                        "evidence.read",
-                        self.shown_root.join(rel).display().to_string(),
-                        0,
-                        0,
-                        format!("cannot read: {e}"),
-                    ));
+                    self.warn("evidence.read", rel, format!("cannot read: {e}"));
                     None
                 }
             }
+        } else {
+            None
         };
         Read {
             rel: rel.to_string(),
@@ -536,6 +535,29 @@ impl Ctx<'_> {
             outline,
         }
     }
+
+    fn warn(&mut self, code: &str, rel: &str, message: String) {
+        self.diags.push(Diagnostic::warning(
+            code,
+            self.shown_root.join(rel).display().to_string(),
+            0,
+            0,
+            message,
+        ));
+    }
+}
+
+/// A document's bytes, or `None` when it is larger than [`MAX_DOC_BYTES`].
+fn read_capped(abs: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(abs)?;
+    let size = file.metadata()?.len();
+    if size > MAX_DOC_BYTES {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(MAX_DOC_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_DOC_BYTES).then_some(bytes))
 }
 
 fn join(folder: &str, path: &str) -> String {

@@ -232,10 +232,16 @@ pub fn read_bytes(f: &FoundFile, max_file_size: u64) -> Result<Vec<u8>, Diagnost
             format!("{size} bytes, over the {max_file_size} byte cap; not read"),
         ));
     }
-    // Room for the whole file and the end-of-file read: no probing reads for small files.
-    // The cap holds even if the file grows while it is read.
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
-    file.take(max_file_size.saturating_add(1))
+    // The size the file had when opened is read, and no more: no probing read, no read only to
+    // meet the end (a file growing meanwhile is read as it was). A size of 0 may be a file
+    // system that does not tell sizes: such a file is read to its end, under the cap.
+    let limit = if size == 0 {
+        max_file_size.saturating_add(1)
+    } else {
+        size
+    };
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit)
         .read_to_end(&mut bytes)
         .map_err(|e| Diagnostic::warning("scan.read", &f.rel, 0, 0, format!("cannot read: {e}")))?;
     if bytes.len() as u64 > max_file_size {
