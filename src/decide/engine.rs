@@ -2,15 +2,17 @@
 //! turns the rule values into an outcome (tier, GPAI status, triggers, obligations, open
 //! questions), keeping for every decision the facts it rested on.
 
+use super::index::{Bits, Group, PackIndex};
 use super::logic::Tri;
 use super::outcome::*;
 use super::pack::{
-    Area, Condition, DateSpec, Decision, FactTest, FactType, GpaiLevel, Law, Pack, Rule, TierLevel,
+    Area, Condition, DateSpec, Decision, FactDef, FactTest, FactType, GpaiLevel, Law, Pack, Rule,
+    TierLevel,
 };
 use crate::facts::{Fact, FactSet, Origin, Provenance, Value};
 use jiff::civil::Date;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Whether the entry is an AI system or a model on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -37,42 +39,104 @@ pub struct Input<'a> {
     pub law: Law,
 }
 
-/// The value of a condition plus what it rested on.
+/// The value of a condition plus what it rested on. Facts and rules are kept by their
+/// numbers (see `index`), so joining the sets of two parts is a word-wise OR.
 #[derive(Debug, Clone)]
-struct Ev<'a> {
+struct Ev {
     v: Tri,
     /// Known facts that decided the value.
-    known: BTreeSet<&'a str>,
+    known: Bits,
     /// Unknown facts that kept it unknown, read directly or through `rule:` references.
-    missing: BTreeSet<&'a str>,
+    missing: Bits,
     /// Unknown facts reached only through `tier:` / `gpai:` references: the rules deciding
     /// those levels ask for them in their own area, so this rule does not claim them.
-    level_missing: BTreeSet<&'a str>,
+    level_missing: Bits,
     /// Rules it read.
-    rules: BTreeSet<&'a str>,
+    rules: Bits,
 }
 
-impl<'a> Ev<'a> {
-    fn constant(v: Tri) -> Ev<'a> {
+impl Ev {
+    fn constant(v: Tri) -> Ev {
         Ev {
             v,
-            known: BTreeSet::new(),
-            missing: BTreeSet::new(),
-            level_missing: BTreeSet::new(),
-            rules: BTreeSet::new(),
+            known: Bits::default(),
+            missing: Bits::default(),
+            level_missing: Bits::default(),
+            rules: Bits::default(),
+        }
+    }
+
+    /// Take in every set of another part.
+    fn join(&mut self, e: &Ev) {
+        self.known.union_with(&e.known);
+        self.missing.union_with(&e.missing);
+        self.level_missing.union_with(&e.level_missing);
+        self.rules.union_with(&e.rules);
+    }
+}
+
+/// A fact as the engine resolved it. One taken from another fact (a sub-fact answered by
+/// its false umbrella, an umbrella by a true sub-fact) is written out as a fact of its own
+/// only when a report shows it: evaluating needs only its value.
+#[derive(Clone, Copy)]
+enum Resolved<'a> {
+    /// Stated, or the pack's assumption.
+    Fact(&'a Fact),
+    /// `id` takes the value of `from`, its false umbrella (`parent`) or a true sub-fact.
+    From {
+        id: &'a str,
+        from: &'a Fact,
+        parent: bool,
+    },
+}
+
+impl<'a> Resolved<'a> {
+    fn source(self) -> &'a Fact {
+        match self {
+            Resolved::Fact(f) | Resolved::From { from: f, .. } => f,
+        }
+    }
+
+    fn value(self) -> &'a Value {
+        &self.source().value
+    }
+
+    fn origin(self) -> Origin {
+        self.source().origin
+    }
+
+    fn to_fact(self) -> Fact {
+        match self {
+            Resolved::Fact(f) => f.clone(),
+            Resolved::From { id, from, parent } => {
+                let mut f = from.clone();
+                let shown = if parent { "false" } else { "true" };
+                f.note = Some(format!("from `{}: {shown}`", from.id));
+                f.id = id.to_string();
+                f
+            }
         }
     }
 }
 
 struct Ctx<'a> {
     input: &'a Input<'a>,
+    index: &'a PackIndex,
     /// Facts that an outcome rested on (for the assumptions worth showing).
-    relied: RefCell<BTreeSet<&'a str>>,
-    /// Index of each rule in the chosen law text.
-    active: HashMap<&'a str, &'a Rule>,
-    /// Shared, not cloned: conditions read the same facts many times per system.
-    resolved: RefCell<HashMap<String, Option<std::rc::Rc<Fact>>>>,
-    memo: RefCell<HashMap<&'a str, Ev<'a>>>,
+    relied: RefCell<Bits>,
+    /// Fact ids outside the pack's catalogue that a condition read, numbered after the
+    /// catalogue's facts (a condition not from the pack may name any id).
+    foreign: RefCell<Vec<&'a str>>,
+    /// The catalogue by fact number, and the stated facts by number: resolving reads a
+    /// slot instead of searching maps.
+    defs: Vec<&'a FactDef>,
+    stated: Vec<Option<&'a Fact>>,
+    /// By fact number. Shared, not cloned: conditions read the same facts many times.
+    resolved: RefCell<Vec<Option<Option<Resolved<'a>>>>>,
+    /// By rule number.
+    memo: RefCell<Vec<Option<Ev>>>,
+    /// The value of each group of rules taken together, as `tier:` and `gpai:` read it.
+    groups: RefCell<[Option<Ev>; Group::COUNT]>,
     extra: &'a FactSet,
 }
 
@@ -95,7 +159,7 @@ pub fn condition_value(input: &Input, cond: &Condition) -> Tri {
 pub fn rule_value(input: &Input, rule_id: &str) -> Tri {
     let (extra, _) = prepared_facts(input);
     let ctx = Ctx::new(input, &extra);
-    ctx.rule_ev(rule_id).v
+    ctx.rule_ev_of(rule_id).v
 }
 
 /// Facts the engine adds to what was stated: derived values and the documented assumptions.
@@ -190,6 +254,19 @@ fn derive_facts(facts: &FactSet) -> Vec<Fact> {
     out
 }
 
+/// The pack's assumption for a fact nobody stated, as a fact (the same for every system,
+/// so the pack's index keeps it).
+pub(crate) fn assumed_fact(def: &FactDef) -> Option<Fact> {
+    let v = def.assume.as_ref()?;
+    let f = Fact::new(
+        def.id.as_str(),
+        v.clone(),
+        Origin::Assumed,
+        Provenance::default(),
+    );
+    Some(f.with_note("not stated; the rule pack's assumption for a missing answer"))
+}
+
 /// Whether a rule exists in a text of the law: its `law` field, and a date for that text.
 pub fn rule_in_law(pack: &Pack, rule: &Rule, law: Law) -> bool {
     if !rule.law.includes(law) {
@@ -218,22 +295,24 @@ fn spec_has_law(pack: &Pack, spec: &DateSpec, law: Law) -> bool {
 
 impl<'a> Ctx<'a> {
     fn new(input: &'a Input<'a>, extra: &'a FactSet) -> Ctx<'a> {
-        // Rules outside the chosen text of the law do not exist for this run; a model on its
-        // own has no risk tier (the systems built on it do).
-        let active: HashMap<&str, &Rule> = input
-            .pack
-            .rules
-            .iter()
-            .filter(|r| rule_in_law(input.pack, r, input.law))
-            .filter(|r| input.kind == Kind::System || !matches!(r.decides, Decision::Tier(_)))
-            .map(|r| (r.id.as_str(), r))
-            .collect();
+        let index = input.pack.index();
+        let mut stated = vec![None; index.fact_count()];
+        // A stated fact wins over the engine's additions of the same id.
+        for f in extra.iter().chain(input.facts.iter()) {
+            if let Some(n) = index.fact_number(&f.id) {
+                stated[n] = Some(f);
+            }
+        }
         Ctx {
             input,
-            relied: RefCell::new(BTreeSet::new()),
-            active,
-            resolved: RefCell::new(HashMap::new()),
-            memo: RefCell::new(HashMap::new()),
+            index,
+            relied: RefCell::new(Bits::default()),
+            foreign: RefCell::new(Vec::new()),
+            defs: input.pack.facts.values().collect(),
+            stated,
+            resolved: RefCell::new(vec![None; index.fact_count()]),
+            memo: RefCell::new(vec![None; index.rule_count()]),
+            groups: RefCell::new(Default::default()),
             extra,
         }
     }
@@ -242,113 +321,190 @@ impl<'a> Ctx<'a> {
         self.input.pack
     }
 
+    fn rule(&self, n: usize) -> &'a Rule {
+        self.index.rule(self.input.pack, n)
+    }
+
+    /// Rules outside the chosen text of the law do not exist for this run; a model on its
+    /// own has no risk tier (the systems built on it do).
+    fn active(&self, n: usize) -> bool {
+        self.index
+            .active(n, self.input.law, self.input.kind == Kind::Model)
+    }
+
+    /// The number of a fact id: its place in the catalogue, or a place after the catalogue
+    /// for an id it lacks.
+    fn fact_number(&self, id: &'a str) -> usize {
+        if let Some(n) = self.index.fact_number(id) {
+            return n;
+        }
+        let mut foreign = self.foreign.borrow_mut();
+        let pos = match foreign.iter().position(|f| *f == id) {
+            Some(pos) => pos,
+            None => {
+                foreign.push(id);
+                foreign.len() - 1
+            }
+        };
+        self.index.fact_count() + pos
+    }
+
+    fn fact_id(&self, n: usize) -> &'a str {
+        match n.checked_sub(self.index.fact_count()) {
+            None => self.index.fact_id(n),
+            Some(k) => self.foreign.borrow().get(k).copied().unwrap_or_default(),
+        }
+    }
+
+    /// The members of a fact set in id order.
+    fn in_id_order(&self, set: &Bits) -> Vec<usize> {
+        let mut ns: Vec<usize> = set.iter().collect();
+        // Numbers follow id order, except foreign ids numbered after the catalogue.
+        if !self.foreign.borrow().is_empty() {
+            ns.sort_by_key(|n| self.fact_id(*n));
+        }
+        ns
+    }
+
+    /// The fact ids of a set, in id order.
+    fn fact_ids(&self, set: &Bits) -> Vec<&'a str> {
+        let ns = self.in_id_order(set);
+        ns.into_iter().map(|n| self.fact_id(n)).collect()
+    }
+
     /// A fact's value for the engine: stated (not a signal), else a false parent, else the
     /// pack's assumption, else unknown. A fact stated as `unknown` stays unknown.
-    fn resolve(&self, id: &str) -> Option<std::rc::Rc<Fact>> {
-        if let Some(r) = self.resolved.borrow().get(id) {
-            return r.clone();
+    fn resolve(&self, n: usize) -> Option<Resolved<'a>> {
+        if let Some(Some(r)) = self.resolved.borrow().get(n) {
+            return *r;
         }
-        let r = self.resolve_uncached(id).map(std::rc::Rc::new);
-        self.resolved.borrow_mut().insert(id.to_string(), r.clone());
+        let r = self.resolve_uncached(n);
+        let mut resolved = self.resolved.borrow_mut();
+        if n >= resolved.len() {
+            resolved.resize(n + 1, None);
+        }
+        resolved[n] = Some(r);
         r
     }
 
-    fn resolve_uncached(&self, id: &str) -> Option<Fact> {
-        let stated = self.input.facts.get(id).or_else(|| self.extra.get(id));
-        if let Some(f) = stated {
+    /// The fact as stated (a derived or assumed entry only where nothing was stated).
+    fn stated(&self, n: usize) -> Option<&'a Fact> {
+        match self.stated.get(n) {
+            Some(f) => *f,
+            None => {
+                let id = self.fact_id(n);
+                self.input.facts.get(id).or_else(|| self.extra.get(id))
+            }
+        }
+    }
+
+    fn resolve_uncached(&self, n: usize) -> Option<Resolved<'a>> {
+        let id = self.fact_id(n);
+        if let Some(f) = self.stated(n) {
             return if f.value.is_unknown() {
                 None
             } else {
-                Some(f.clone())
+                Some(Resolved::Fact(f))
             };
         }
-        let def = self.pack().fact(id)?;
+        let def = self.defs.get(n)?;
         if def.ty == FactType::Bool {
-            for parent in self.pack().parents_of(id) {
-                if let Some(pf) = self
-                    .input
-                    .facts
-                    .get(parent)
-                    .or_else(|| self.extra.get(parent))
-                    && pf.value == Value::Bool(false)
+            for &p in self.index.parents(n) {
+                if let Some(from) = self.stated(p)
+                    && from.value == Value::Bool(false)
                 {
-                    let mut f = pf.clone();
-                    f.id = id.to_string();
-                    f.note = Some(format!("from `{parent}: false`"));
-                    return Some(f);
+                    return Some(Resolved::From {
+                        id,
+                        from,
+                        parent: true,
+                    });
                 }
             }
         }
         if def.umbrella {
             // A true child makes its parent true: `annex3.4.a: true` answers "is any Annex III
             // area concerned?".
-            let prefix = format!("{id}.");
-            if let Some(child) = self.input.facts.iter().find(|f| {
-                f.id.starts_with(&prefix)
-                    && f.value == Value::Bool(true)
-                    && self.pack().fact(&f.id).is_some()
+            let is_child = |c: &str| c.strip_prefix(id).is_some_and(|rest| rest.starts_with('.'));
+            if let Some(child) = self.input.facts.starting_with(id).find(|f| {
+                is_child(&f.id) && f.value == Value::Bool(true) && self.pack().fact(&f.id).is_some()
             }) {
-                let mut f = child.clone();
-                f.note = Some(format!("from `{}: true`", child.id));
-                f.id = id.to_string();
-                return Some(f);
+                return Some(Resolved::From {
+                    id,
+                    from: child,
+                    parent: false,
+                });
             }
         }
-        def.assume.as_ref().map(|v| {
-            Fact::new(id, v.clone(), Origin::Assumed, Provenance::default())
-                .with_note("not stated; the rule pack's assumption for a missing answer")
-        })
+        self.index.assumed(n).map(Resolved::Fact)
     }
 
-    fn rule_ev(&self, id: &str) -> Ev<'a> {
+    fn rule_ev(&self, n: usize) -> Ev {
         // A rule outside the chosen text of the law does not hold.
-        let Some((key, rule)) = self.active.get_key_value(id) else {
+        if !self.active(n) {
             return Ev::constant(Tri::False);
-        };
-        if let Some(ev) = self.memo.borrow().get(key) {
+        }
+        if let Some(Some(ev)) = self.memo.borrow().get(n) {
             return ev.clone();
         }
-        let mut ev = self.eval(&rule.when);
-        ev.rules.insert(key);
-        self.memo.borrow_mut().insert(key, ev.clone());
+        let mut ev = self.eval(&self.rule(n).when);
+        ev.rules.insert(n);
+        if let Some(slot) = self.memo.borrow_mut().get_mut(n) {
+            *slot = Some(ev.clone());
+        }
         ev
     }
 
-    fn deciders(&self, pred: impl Fn(&Decision) -> bool) -> Vec<&'a Rule> {
-        let mut v: Vec<&Rule> = self
-            .active
-            .values()
-            .copied()
-            .filter(|r| pred(&r.decides))
-            .collect();
-        v.sort_by(|a, b| a.id.cmp(&b.id));
-        v
+    /// A rule by id; an id the pack lacks does not hold.
+    fn rule_ev_of(&self, id: &str) -> Ev {
+        match self.index.rule_number(id) {
+            Some(n) => self.rule_ev(n),
+            None => Ev::constant(Tri::False),
+        }
     }
 
-    fn or_of(&self, rules: &[&'a Rule]) -> Ev<'a> {
-        let evs: Vec<Ev<'a>> = rules.iter().map(|r| self.rule_ev(&r.id)).collect();
-        combine_any(evs)
+    /// The active rules of a group, in id order.
+    fn deciders(&self, g: Group) -> Vec<usize> {
+        let rules = self.index.group(g).iter().copied();
+        rules.filter(|n| self.active(*n)).collect()
     }
 
-    fn eval(&self, c: &'a Condition) -> Ev<'a> {
+    /// Whether any rule of a group holds. Kept per run: `tier:` and `gpai:` conditions read
+    /// the same groups again and again.
+    fn group_ev(&self, g: Group) -> Ev {
+        if let Some(ev) = &self.groups.borrow()[g as usize] {
+            return ev.clone();
+        }
+        let ev = combine(
+            self.deciders(g).into_iter().map(|n| self.rule_ev(n)),
+            Tri::True,
+        );
+        self.groups.borrow_mut()[g as usize] = Some(ev.clone());
+        ev
+    }
+
+    fn eval(&self, c: &'a Condition) -> Ev {
         match c {
             Condition::Const(b) => Ev::constant(Tri::from_bool(*b)),
-            Condition::Fact { id, test } => self.eval_fact(id, test),
-            Condition::Role(roles) => {
-                let test = FactTest::In(roles.iter().map(|r| Value::Str(r.clone())).collect());
-                self.eval_fact("role", &test)
+            Condition::Fact { id, test } => {
+                let exists = matches!(test, FactTest::Exists);
+                self.eval_fact(id, exists, |v| fact_test(v, test))
             }
-            Condition::Rule(id) => self.rule_ev(id),
-            Condition::Tier(t) => {
-                level_ev(self.or_of(&self.deciders(|d| *d == Decision::Tier(*t))))
-            }
-            Condition::Gpai(g) => level_ev(self.or_of(&self.deciders(|d| gpai_matches(*g, d)))),
+            Condition::Role(roles) => self.eval_fact("role", false, |v| {
+                Tri::from_bool(roles.iter().any(|r| match v {
+                    Value::List(items) => items.contains(r),
+                    Value::Str(s) => s == r,
+                    _ => false,
+                }))
+            }),
+            Condition::Rule(id) => self.rule_ev_of(id),
+            Condition::Tier(t) => level_ev(self.group_ev(Group::tier(*t))),
+            Condition::Gpai(g) => level_ev(self.group_ev(Group::gpai(*g))),
             Condition::Kind(k) => Ev::constant(Tri::from_bool(self.input.kind == *k)),
             Condition::AsOf(cmp, d) => {
                 Ev::constant(Tri::from_bool(cmp.holds(self.input.as_of.cmp(d))))
             }
-            Condition::All(cs) => combine_all(cs.iter().map(|c| self.eval(c)).collect()),
-            Condition::Any(cs) => combine_any(cs.iter().map(|c| self.eval(c)).collect()),
+            Condition::All(cs) => combine(cs.iter().map(|c| self.eval(c)), Tri::False),
+            Condition::Any(cs) => combine(cs.iter().map(|c| self.eval(c)), Tri::True),
             Condition::Not(c) => {
                 let mut ev = self.eval(c);
                 ev.v = !ev.v;
@@ -361,66 +517,50 @@ impl<'a> Ctx<'a> {
                     if ev.v != Tri::Unknown {
                         return ev;
                     }
-                    out.missing.extend(ev.missing);
-                    out.level_missing.extend(ev.level_missing);
-                    out.rules.extend(ev.rules);
+                    out.missing.union_with(&ev.missing);
+                    out.level_missing.union_with(&ev.level_missing);
+                    out.rules.union_with(&ev.rules);
                 }
                 out
             }
         }
     }
 
-    fn eval_fact(&self, id: &'a str, test: &FactTest) -> Ev<'a> {
-        let fact = self.resolve(id);
+    /// A test on one fact. `exists` asks only whether the fact is known, so an unknown fact
+    /// makes it false rather than missing.
+    fn eval_fact(&self, id: &'a str, exists: bool, test: impl FnOnce(&Value) -> Tri) -> Ev {
+        let n = self.fact_number(id);
         let mut ev = Ev::constant(Tri::Unknown);
-        let Some(fact) = fact else {
-            if matches!(test, FactTest::Exists) {
+        let Some(fact) = self.resolve(n) else {
+            if exists {
                 ev.v = Tri::False;
             } else {
-                ev.missing.insert(id);
+                ev.missing.insert(n);
             }
             return ev;
         };
-        ev.known.insert(id);
-        ev.v = match test {
-            FactTest::Exists => Tri::True,
-            FactTest::IsTrue => match fact.value {
-                Value::Bool(b) => Tri::from_bool(b),
-                _ => Tri::Unknown,
-            },
-            FactTest::Equals(want) => Tri::from_bool(value_matches(&fact.value, want)),
-            FactTest::In(wants) => {
-                Tri::from_bool(wants.iter().any(|w| value_matches(&fact.value, w)))
-            }
-            FactTest::Compare(cmp, want) => match (&fact.value, want) {
-                (Value::Number(a), Value::Number(b)) => match a.partial_cmp(b) {
-                    Some(o) => Tri::from_bool(cmp.holds(o)),
-                    None => Tri::Unknown,
-                },
-                (Value::Date(a), Value::Date(b)) => Tri::from_bool(cmp.holds(a.cmp(b))),
-                _ => Tri::Unknown,
-            },
-        };
+        ev.known.insert(n);
+        ev.v = test(fact.value());
         ev
     }
 
-    fn date_of(&self, spec: &'a DateSpec) -> (Option<Date>, BTreeSet<&'a str>) {
+    fn date_of(&self, spec: &'a DateSpec) -> (Option<Date>, Bits) {
         let law = self.input.law;
         match spec {
-            DateSpec::Fixed(d) => (Some(*d), BTreeSet::new()),
+            DateSpec::Fixed(d) => (Some(*d), Bits::default()),
             DateSpec::Named(n) => match self.pack().dates.get(n) {
                 Some(s) => self.date_of(s),
-                None => (None, BTreeSet::new()),
+                None => (None, Bits::default()),
             },
             DateSpec::PerLaw { original, amended } => (
                 match law {
                     Law::Original => *original,
                     Law::Amended => *amended,
                 },
-                BTreeSet::new(),
+                Bits::default(),
             ),
             DateSpec::Cases(cases) => {
-                let mut pending = BTreeSet::new();
+                let mut pending = Bits::default();
                 for case in cases {
                     let ev = match &case.when {
                         None => Ev::constant(Tri::True),
@@ -433,7 +573,7 @@ impl<'a> Ctx<'a> {
                             if d.is_none() {
                                 continue;
                             }
-                            pending.extend(more);
+                            pending.union_with(&more);
                             return (d, pending);
                         }
                         Tri::Unknown => {
@@ -443,8 +583,8 @@ impl<'a> Ctx<'a> {
                             if d.is_none() {
                                 continue;
                             }
-                            pending.extend(ev.missing);
-                            pending.extend(more);
+                            pending.union_with(&ev.missing);
+                            pending.union_with(&more);
                             return (d, pending);
                         }
                     }
@@ -455,18 +595,15 @@ impl<'a> Ctx<'a> {
     }
 
     fn evidence(&self, ev: &Ev) -> Vec<Fact> {
-        ev.known
-            .iter()
-            .filter_map(|id| self.resolve(id).map(|f| (*f).clone()))
+        let ns = self.in_id_order(&ev.known);
+        ns.into_iter()
+            .filter_map(|n| self.resolve(n).map(Resolved::to_fact))
             .collect()
     }
 
-    fn trigger(&self, rule: &'a Rule, ev: &Ev) -> Trigger {
-        let (applies_from, _) = rule
-            .applies_from
-            .as_ref()
-            .map(|s| self.date_of(s))
-            .unwrap_or((None, BTreeSet::new()));
+    fn trigger(&self, n: usize, ev: &Ev) -> Trigger {
+        let rule = self.rule(n);
+        let applies_from = rule.applies_from.as_ref().and_then(|s| self.date_of(s).0);
         Trigger {
             id: rule.provision.clone(),
             rule: rule.id.clone(),
@@ -480,8 +617,8 @@ impl<'a> Ctx<'a> {
             relies_on: ev
                 .rules
                 .iter()
-                .filter(|r| **r != rule.id)
-                .map(|r| r.to_string())
+                .filter(|r| *r != n)
+                .map(|r| self.rule(r).id.clone())
                 .collect(),
             evidence: self.evidence(ev),
             waived: None,
@@ -489,42 +626,43 @@ impl<'a> Ctx<'a> {
     }
 
     fn outcome(&self, derived: Vec<Fact>) -> Outcome {
-        let not_ai_rules = self.deciders(|d| *d == Decision::NotAiSystem);
-        let scope_rules = self.deciders(|d| *d == Decision::OutOfScope);
-        let level_rules = |t: TierLevel| self.deciders(move |d| *d == Decision::Tier(t));
-        let not_ai = self.or_of(&not_ai_rules);
-        let scope = self.or_of(&scope_rules);
+        let not_ai_rules = self.deciders(Group::NotAiSystem);
+        let scope_rules = self.deciders(Group::OutOfScope);
+        let level_rules = |t: TierLevel| self.deciders(Group::tier(t));
+        let not_ai = self.group_ev(Group::NotAiSystem);
+        let scope = self.group_ev(Group::OutOfScope);
         let levels = [
             TierLevel::Prohibited,
             TierLevel::HighRisk,
             TierLevel::LimitedRisk,
         ];
-        let level_evs: Vec<(TierLevel, Ev<'a>)> = levels
+        let level_evs: Vec<(TierLevel, Ev)> = levels
             .iter()
-            .map(|t| (*t, self.or_of(&level_rules(*t))))
+            .map(|t| (*t, self.group_ev(Group::tier(*t))))
             .collect();
 
         self.rely(&not_ai);
         self.rely(&scope);
         let mut triggers = Vec::new();
-        let mut questions = QuestionSet::default();
-        let push_true = |rules: &[&'a Rule], triggers: &mut Vec<Trigger>| {
-            for r in rules {
-                let ev = self.rule_ev(&r.id);
+        let mut questions: QuestionSet<'a> = QuestionSet::default();
+        let push_true = |rules: &[usize], triggers: &mut Vec<Trigger>| {
+            for &n in rules {
+                let ev = self.rule_ev(n);
                 if ev.v == Tri::True {
                     self.rely(&ev);
-                    if r.report {
-                        triggers.push(self.trigger(r, &ev));
+                    if self.rule(n).report {
+                        triggers.push(self.trigger(n, &ev));
                     }
                 }
             }
         };
-        let ask = |rules: &[&Rule], area: Area, qs: &mut QuestionSet| {
-            for r in rules {
-                let ev = self.rule_ev(&r.id);
+        let ask = |rules: &[usize], area: Area, qs: &mut QuestionSet<'a>| {
+            for &n in rules {
+                let ev = self.rule_ev(n);
                 if ev.v == Tri::Unknown {
-                    for f in &ev.missing {
-                        qs.add(f, area, &r.id, &r.title);
+                    let r = self.rule(n);
+                    for f in self.fact_ids(&ev.missing) {
+                        qs.add(f, area, &r.id);
                     }
                 }
             }
@@ -589,19 +727,18 @@ impl<'a> Ctx<'a> {
         };
 
         // Derived results that held (a derogation, a role shift) explain the outcome too.
-        let derived_rules = self.deciders(|d| *d == Decision::Derived);
-        for r in &derived_rules {
-            let ev = self.rule_ev(&r.id);
-            if ev.v == Tri::True && tier != Tier::Prohibited && r.report {
-                triggers.push(self.trigger(r, &ev));
+        for n in self.deciders(Group::Derived) {
+            let ev = self.rule_ev(n);
+            if ev.v == Tri::True && tier != Tier::Prohibited && self.rule(n).report {
+                triggers.push(self.trigger(n, &ev));
             }
         }
 
         // General-purpose AI status, independent of the tier.
-        let systemic_rules = self.deciders(|d| *d == Decision::Gpai(GpaiLevel::GpaiSystemicRisk));
-        let gpai_rules = self.deciders(|d| *d == Decision::Gpai(GpaiLevel::Gpai));
-        let systemic = self.or_of(&systemic_rules);
-        let plain = self.or_of(&gpai_rules);
+        let systemic_rules = self.deciders(Group::GpaiSystemicRisk);
+        let gpai_rules = self.deciders(Group::GpaiPlain);
+        let systemic = self.group_ev(Group::GpaiSystemicRisk);
+        let plain = self.group_ev(Group::GpaiPlain);
         self.rely(&systemic);
         self.rely(&plain);
         let gpai = if systemic.v == Tri::True {
@@ -646,14 +783,14 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn obligations(&self, questions: &mut QuestionSet) -> Vec<Obligation> {
+    fn obligations(&self, questions: &mut QuestionSet<'a>) -> Vec<Obligation> {
         let mut by_id: BTreeMap<String, Obligation> = BTreeMap::new();
-        let rules = self.deciders(|d| matches!(d, Decision::Obligation(_)));
-        for r in rules {
+        for n in self.deciders(Group::Obligation) {
+            let r = self.rule(n);
             let Decision::Obligation(oid) = &r.decides else {
                 continue;
             };
-            let ev = self.rule_ev(&r.id);
+            let ev = self.rule_ev(n);
             if ev.v == Tri::False {
                 continue;
             }
@@ -664,20 +801,20 @@ impl<'a> Ctx<'a> {
                 .applies_from
                 .as_ref()
                 .map(|s| self.date_of(s))
-                .unwrap_or((None, BTreeSet::new()));
+                .unwrap_or_default();
             let status = match (ev.v, date) {
                 (Tri::Unknown, _) => ObligationStatus::Conditional,
                 (_, Some(d)) if d > self.input.as_of => ObligationStatus::NotYetApplicable,
                 _ => ObligationStatus::Applies,
             };
-            let mut depends: BTreeSet<&str> = if ev.v == Tri::Unknown {
-                ev.missing.union(&ev.level_missing).copied().collect()
-            } else {
-                BTreeSet::new()
-            };
-            depends.extend(pending.iter().cloned());
+            let mut depends = pending;
+            if ev.v == Tri::Unknown {
+                depends.union_with(&ev.missing);
+                depends.union_with(&ev.level_missing);
+            }
+            let depends = self.fact_ids(&depends);
             for f in &depends {
-                questions.add(f, Area::Obligations, &r.id, &r.title);
+                questions.add(f, Area::Obligations, &r.id);
             }
             let entry = Obligation {
                 id: oid.clone(),
@@ -700,12 +837,12 @@ impl<'a> Ctx<'a> {
             }
         }
         let mut list: Vec<Obligation> = by_id.into_values().collect();
-        list.sort_by_key(|o| provision_order(&o.id));
+        list.sort_by(|a, b| provision_cmp(&a.id, &b.id));
         list
     }
 
-    fn rely(&self, ev: &Ev<'a>) {
-        self.relied.borrow_mut().extend(ev.known.iter().cloned());
+    fn rely(&self, ev: &Ev) {
+        self.relied.borrow_mut().union_with(&ev.known);
     }
 
     /// Assumed facts that an outcome rested on: a value the pack assumed for a rule nobody
@@ -713,11 +850,13 @@ impl<'a> Ctx<'a> {
     fn assumptions(&self) -> Vec<Fact> {
         let resolved = self.resolved.borrow();
         let relied = self.relied.borrow();
+        // A resolved fact carries the id it was resolved for, so its number is its slot.
         let mut v: Vec<Fact> = resolved
-            .values()
-            .flatten()
-            .filter(|f| f.origin == Origin::Assumed && relied.contains(f.id.as_str()))
-            .map(|f| (**f).clone())
+            .iter()
+            .enumerate()
+            .filter_map(|(n, r)| Some((n, r.as_ref()?.as_ref()?)))
+            .filter(|(n, f)| f.origin() == Origin::Assumed && relied.contains(*n))
+            .map(|(_, f)| f.to_fact())
             .collect();
         v.sort_by(|a, b| a.id.cmp(&b.id));
         v
@@ -727,22 +866,39 @@ impl<'a> Ctx<'a> {
 /// Sort key for provision ids in the order of the Regulation: `art4` < `art9` < `art10` <
 /// `art49.1` < `annex3.4.a` (numbers compare as numbers).
 pub fn provision_order(id: &str) -> Vec<(String, u64)> {
-    let mut key = Vec::new();
-    let mut text = String::new();
-    let mut num = String::new();
-    for c in id.chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
+    provision_parts(id)
+        .map(|(text, num)| (text.to_string(), num))
+        .collect()
+}
+
+/// Two provision ids in the order of `provision_order`, without building the keys.
+fn provision_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    provision_parts(a).cmp(provision_parts(b))
+}
+
+/// The parts of a provision id: each character that is not a digit with the number right
+/// after it (`art49.1` → a, r, t 49, . 1), and a leading number (or an empty id) as a part
+/// with no text.
+fn provision_parts(id: &str) -> impl Iterator<Item = (&str, u64)> {
+    let mut rest = id;
+    let mut first = true;
+    std::iter::from_fn(move || {
+        let digit = |c: char| c.is_ascii_digit();
+        let text = if first && (rest.is_empty() || rest.starts_with(digit)) {
+            ""
         } else {
-            if !num.is_empty() || !text.is_empty() {
-                key.push((std::mem::take(&mut text), num.parse().unwrap_or(0)));
-                num.clear();
-            }
-            text.push(c);
-        }
-    }
-    key.push((text, num.parse().unwrap_or(0)));
-    key
+            let len = rest.chars().next()?.len_utf8();
+            let (text, after) = rest.split_at(len);
+            rest = after;
+            text
+        };
+        first = false;
+        let digits = rest.len() - rest.trim_start_matches(digit).len();
+        let (num, after) = rest.split_at(digits);
+        rest = after;
+        // A number too large for u64 counts as 0, as it always has.
+        Some((text, num.parse().unwrap_or(0)))
+    })
 }
 
 /// `{gpai: gpai}` holds for either level; `{gpai: gpai_systemic_risk}` only for that one.
@@ -792,94 +948,96 @@ fn value_matches(have: &Value, want: &Value) -> bool {
 }
 
 /// The value of a tier or GPAI level read by another rule: its unknowns belong to the level.
-fn level_ev(mut ev: Ev<'_>) -> Ev<'_> {
+fn level_ev(mut ev: Ev) -> Ev {
     let direct = std::mem::take(&mut ev.missing);
-    ev.level_missing.extend(direct);
+    ev.level_missing.union_with(&direct);
     ev
 }
 
-fn combine_all(evs: Vec<Ev<'_>>) -> Ev<'_> {
-    let mut out = Ev::constant(Tri::True);
-    let falses: Vec<&Ev<'_>> = evs.iter().filter(|e| e.v == Tri::False).collect();
-    if !falses.is_empty() {
-        out.v = Tri::False;
-        // One false part is enough to explain; keep them all for the trace.
-        for e in falses {
-            out.known.extend(e.known.iter().cloned());
-            out.rules.extend(e.rules.iter().cloned());
+/// Kleene `all` (`decisive` is false) or `any` (`decisive` is true) of the parts, in order.
+/// One decisive part settles the value, and then only the decisive parts explain it (all of
+/// them, for the trace); otherwise every part does.
+fn combine(parts: impl Iterator<Item = Ev>, decisive: Tri) -> Ev {
+    let mut out = Ev::constant(!decisive);
+    let mut settled: Option<Ev> = None;
+    for e in parts {
+        if e.v == decisive {
+            let s = settled.get_or_insert_with(|| Ev::constant(decisive));
+            s.known.union_with(&e.known);
+            s.rules.union_with(&e.rules);
+        } else if settled.is_none() {
+            // The other parts are the non-decisive value or unknown.
+            if e.v == Tri::Unknown {
+                out.v = Tri::Unknown;
+            }
+            out.join(&e);
         }
-        return out;
     }
-    for e in &evs {
-        out.v = out.v.and(e.v);
-        out.known.extend(e.known.iter().cloned());
-        out.missing.extend(e.missing.iter().cloned());
-        out.level_missing.extend(e.level_missing.iter().cloned());
-        out.rules.extend(e.rules.iter().cloned());
-    }
-    out
+    settled.unwrap_or(out)
 }
 
-fn combine_any(evs: Vec<Ev<'_>>) -> Ev<'_> {
-    let mut out = Ev::constant(Tri::False);
-    let trues: Vec<&Ev<'_>> = evs.iter().filter(|e| e.v == Tri::True).collect();
-    if !trues.is_empty() {
-        out.v = Tri::True;
-        for e in trues {
-            out.known.extend(e.known.iter().cloned());
-            out.rules.extend(e.rules.iter().cloned());
-        }
-        return out;
+/// A test on a known fact's value.
+fn fact_test(have: &Value, test: &FactTest) -> Tri {
+    match test {
+        FactTest::Exists => Tri::True,
+        FactTest::IsTrue => match have {
+            Value::Bool(b) => Tri::from_bool(*b),
+            _ => Tri::Unknown,
+        },
+        FactTest::Equals(want) => Tri::from_bool(value_matches(have, want)),
+        FactTest::In(wants) => Tri::from_bool(wants.iter().any(|w| value_matches(have, w))),
+        FactTest::Compare(cmp, want) => match (have, want) {
+            (Value::Number(a), Value::Number(b)) => match a.partial_cmp(b) {
+                Some(o) => Tri::from_bool(cmp.holds(o)),
+                None => Tri::Unknown,
+            },
+            (Value::Date(a), Value::Date(b)) => Tri::from_bool(cmp.holds(a.cmp(b))),
+            _ => Tri::Unknown,
+        },
     }
-    for e in &evs {
-        out.v = out.v.or(e.v);
-        out.known.extend(e.known.iter().cloned());
-        out.missing.extend(e.missing.iter().cloned());
-        out.level_missing.extend(e.level_missing.iter().cloned());
-        out.rules.extend(e.rules.iter().cloned());
-    }
-    out
 }
 
 /// Open questions, each fact once, at the highest impact it has.
+/// Ids are borrowed from the pack and the facts: most questions are set aside or merged,
+/// so only the ones reported are copied.
 #[derive(Default)]
-struct QuestionSet {
-    /// fact id → (highest impact, rules waiting on it (id, title), signals about it)
-    items: BTreeMap<String, QuestionEntry>,
+struct QuestionSet<'a> {
+    /// fact id → (highest impact, rules waiting on it, signals about it)
+    items: BTreeMap<&'a str, QuestionEntry<'a>>,
 }
 
-type QuestionEntry = (Area, Vec<(String, String)>, Vec<Fact>);
+type QuestionEntry<'a> = (Area, Vec<&'a str>, Vec<Fact>);
 
-impl QuestionSet {
-    fn add(&mut self, fact: &str, area: Area, rule: &str, title: &str) {
+impl<'a> QuestionSet<'a> {
+    fn add(&mut self, fact: &'a str, area: Area, rule: &'a str) {
         let e = self
             .items
-            .entry(fact.to_string())
+            .entry(fact)
             .or_insert((area, Vec::new(), Vec::new()));
         if area < e.0 {
             e.0 = area;
         }
-        if !e.1.iter().any(|(r, _)| r == rule) {
-            e.1.push((rule.to_string(), title.to_string()));
+        if !e.1.contains(&rule) {
+            e.1.push(rule);
         }
     }
 
     /// A signal raises its fact as a question when the fact is still unknown.
-    fn signal(&mut self, s: &Fact, ctx: &Ctx) {
+    fn signal(&mut self, s: &'a Fact, ctx: &Ctx<'a>) {
         let Some(def) = ctx.pack().fact(&s.id) else {
             return;
         };
-        if ctx.resolve(&s.id).is_some() {
+        if ctx.resolve(ctx.fact_number(&s.id)).is_some() {
             return;
         }
         let e = self
             .items
-            .entry(s.id.clone())
+            .entry(&s.id)
             .or_insert((def.area, Vec::new(), Vec::new()));
         e.2.push(s.clone());
     }
 
-    fn finish(self, ctx: &Ctx) -> Vec<OpenQuestion> {
+    fn finish(self, ctx: &Ctx<'a>) -> Vec<OpenQuestion> {
         let mut items = self.items;
         // A question whose precondition (`ask_if`) is still unknown waits: its precondition
         // is asked first ("Is it used in employment?" before "Does it rank applicants?").
@@ -893,9 +1051,10 @@ impl QuestionSet {
                 if pre.v != Tri::Unknown {
                     continue;
                 }
-                for m in pre.missing.iter().chain(pre.level_missing.iter()) {
-                    if !items.contains_key(*m) && ctx.pack().fact(m).is_some() {
-                        added.push((*m, (*area, rules.clone(), Vec::new())));
+                let missing = ctx.fact_ids(&pre.missing);
+                for m in missing.into_iter().chain(ctx.fact_ids(&pre.level_missing)) {
+                    if !items.contains_key(m) && ctx.pack().fact(m).is_some() {
+                        added.push((m, (*area, rules.clone(), Vec::new())));
                     }
                 }
             }
@@ -903,55 +1062,55 @@ impl QuestionSet {
                 break;
             }
             for (k, v) in added {
-                items.entry(k.to_string()).or_insert(v);
+                items.entry(k).or_insert(v);
             }
         }
         let mut out: Vec<(Area, usize, OpenQuestion)> = Vec::new();
-        let asked: BTreeSet<String> = items.keys().cloned().collect();
+        let asked: BTreeSet<&str> = items.keys().copied().collect();
         // A deferred question hands what the scan saw to the question it waits on, so a hint
         // about `annex3.1.a` is shown beside "Does the system process biometric data?".
-        let waits_on = |id: &str| -> Option<String> {
+        let waits_on = |id: &str| -> Option<&'a str> {
             let cond = ctx.pack().fact(id)?.ask_if.as_ref()?;
             let pre = ctx.eval(cond);
             if pre.v != Tri::Unknown {
                 return None;
             }
-            pre.missing
-                .iter()
-                .chain(pre.level_missing.iter())
-                .find(|m| asked.contains(**m))
-                .map(|m| m.to_string())
+            let missing = ctx.fact_ids(&pre.missing);
+            missing
+                .into_iter()
+                .chain(ctx.fact_ids(&pre.level_missing))
+                .find(|m| asked.contains(*m))
         };
         for _ in 0..8 {
-            let moves: Vec<(String, String)> = items
+            let moves: Vec<(&str, &str)> = items
                 .iter()
                 .filter(|(_, e)| !e.2.is_empty())
-                .filter_map(|(id, _)| waits_on(id).map(|to| (id.clone(), to)))
+                .filter_map(|(id, _)| waits_on(id).map(|to| (*id, to)))
                 .collect();
             if moves.is_empty() {
                 break;
             }
             for (from, to) in moves {
                 let moved = items
-                    .get_mut(&from)
+                    .get_mut(from)
                     .map(|e| std::mem::take(&mut e.2))
                     .unwrap_or_default();
-                if let Some(e) = items.get_mut(&to) {
+                if let Some(e) = items.get_mut(to) {
                     e.2.extend(moved);
                 }
             }
         }
         for (id, (area, rules, signals)) in items {
-            let Some(def) = ctx.pack().fact(&id) else {
+            let Some(def) = ctx.pack().fact(id) else {
                 continue;
             };
             if let Some(cond) = &def.ask_if {
                 let pre = ctx.eval(cond);
-                let waits = pre
-                    .missing
-                    .iter()
-                    .chain(pre.level_missing.iter())
-                    .any(|m| asked.contains(*m));
+                let missing = ctx.fact_ids(&pre.missing);
+                let waits = missing
+                    .into_iter()
+                    .chain(ctx.fact_ids(&pre.level_missing))
+                    .any(|m| asked.contains(m));
                 if pre.v == Tri::False || (pre.v == Tri::Unknown && waits) {
                     continue;
                 }
@@ -970,7 +1129,7 @@ impl QuestionSet {
                     Area::Gpai => "the general-purpose AI model status",
                     Area::Obligations => "which obligations apply and from when",
                 };
-                let names: Vec<String> = rules.iter().take(4).map(|(r, _)| r.clone()).collect();
+                let names = &rules[..rules.len().min(4)];
                 let more = if rules.len() > 4 {
                     format!(" and {} more", rules.len() - 4)
                 } else {
@@ -982,12 +1141,12 @@ impl QuestionSet {
                 area,
                 def.order,
                 OpenQuestion {
-                    id: id.clone(),
+                    id: id.to_string(),
                     question: def.question.clone(),
                     help: def.help.clone(),
                     impact: area,
                     why,
-                    affects: rules.into_iter().map(|(r, _)| r).collect(),
+                    affects: rules.into_iter().map(String::from).collect(),
                     signals,
                 },
             ));

@@ -180,6 +180,19 @@ impl FactSet {
         self.facts.into_values()
     }
 
+    /// The facts whose id starts with `prefix`, in id order: one range of the sorted map,
+    /// not a walk over every fact.
+    pub fn starting_with<'s>(&'s self, prefix: &'s str) -> impl Iterator<Item = &'s Fact> {
+        let from = (
+            std::ops::Bound::Included(prefix),
+            std::ops::Bound::Unbounded,
+        );
+        self.facts
+            .range::<str, _>(from)
+            .take_while(move |(id, _)| id.starts_with(prefix))
+            .map(|(_, f)| f)
+    }
+
     pub fn len(&self) -> usize {
         self.facts.len()
     }

@@ -1,9 +1,11 @@
 //! The rule pack as the engine sees it, after loading and validation.
 
+use crate::decide::index::PackIndex;
 use crate::facts::Value;
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// Which text of the law a run applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -454,9 +456,18 @@ pub struct Pack {
     pub facts: BTreeMap<String, FactDef>,
     /// In load order; ids unique.
     pub rules: Vec<Rule>,
+    /// Numbers for the fact and rule ids, built on first use (a pack is not changed once
+    /// loaded); see `Pack::index`.
+    index: OnceLock<PackIndex>,
 }
 
 impl Pack {
+    /// The numbering of the pack's ids that the engine evaluates with, built once and then
+    /// shared by every system (and thread) evaluated with this pack.
+    pub(crate) fn index(&self) -> &PackIndex {
+        self.index.get_or_init(|| PackIndex::new(self))
+    }
+
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }
