@@ -30,11 +30,15 @@ pub fn write<W: std::io::Write>(report: &Report, mut w: W) -> std::io::Result<()
     w.write_all(&head[..open])?;
     let mut first = true;
     for batch in report.systems.chunks(BATCH) {
-        for text in render_batch(batch) {
-            // Pretty JSON puts each array element on a new line, indented, after a comma.
-            w.write_all(if first { b"\n" } else { b",\n" })?;
-            w.write_all(SYSTEM_INDENT.as_bytes())?;
-            w.write_all(text?.as_bytes())?;
+        for part in render_batch(batch) {
+            let part = part?;
+            // Every element comes with its leading comma; the list's first has none.
+            let part = if first {
+                part.get(1..).unwrap_or(&[])
+            } else {
+                &part[..]
+            };
+            w.write_all(part)?;
             first = false;
         }
     }
@@ -99,39 +103,128 @@ impl<'a> Streamed<'a> {
 
 /// Systems per parallel batch: enough to keep every core busy, few enough that the rendered
 /// text held at once stays small.
-const BATCH: usize = 16;
+const BATCH: usize = 32;
 
 /// Where a system sits in the report: inside the top-level object's `systems` array.
-const SYSTEM_INDENT: &str = "    ";
+const SYSTEM_INDENT: &[u8] = b"    ";
 
-/// Each system as pretty JSON, indented for its place in the report (strings never hold a
-/// raw line break in JSON, so indenting every line after the first is exact).
-fn render_batch(batch: &[SystemReport]) -> Vec<Result<String, serde_json::Error>> {
-    let one = |s: &SystemReport| {
-        serde_json::to_string_pretty(s)
-            .map(|text| text.replace('\n', &format!("\n{SYSTEM_INDENT}")))
+/// The systems of a batch as elements of the report's `systems` list: each one after a
+/// comma, a line break and its indentation, split among the cores in order.
+fn render_batch(batch: &[SystemReport]) -> Vec<std::io::Result<Vec<u8>>> {
+    let render = |part: &[SystemReport]| -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        for s in part {
+            out.extend_from_slice(b",\n");
+            out.extend_from_slice(SYSTEM_INDENT);
+            let mut ser = serde_json::Serializer::with_formatter(&mut out, Indented::default());
+            s.serialize(&mut ser)?;
+        }
+        Ok(out)
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     if workers < 2 || batch.len() < 2 {
-        return batch.iter().map(one).collect();
+        return vec![render(batch)];
     }
     let chunk = batch.len().div_ceil(workers);
     std::thread::scope(|scope| {
         let handles: Vec<_> = batch
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .map(|part| scope.spawn(move || render(part)))
             .collect();
         handles
             .into_iter()
             .zip(batch.chunks(chunk))
-            .flat_map(|(h, part)| {
-                // A worker that panicked: render its part here instead.
-                h.join().unwrap_or_else(|_| part.iter().map(one).collect())
-            })
+            // A worker that panicked: its part is rendered here instead.
+            .map(|(h, part)| h.join().unwrap_or_else(|_| render(part)))
             .collect()
     })
+}
+
+/// serde_json's pretty layout (two spaces a level), for a value that sits inside the
+/// report's `systems` list: every line after the first starts with [`SYSTEM_INDENT`].
+#[derive(Default)]
+struct Indented {
+    level: usize,
+    has_value: bool,
+}
+
+impl Indented {
+    fn new_line<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b"\n")?;
+        w.write_all(SYSTEM_INDENT)?;
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Indented {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.new_line(w)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.new_line(w)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.new_line(w)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.new_line(w)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
