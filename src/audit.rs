@@ -286,6 +286,7 @@ pub fn gather_walked(root: &Path, walked: Walked, pack: &Pack, scan: &ScanOption
     systems.sort_by(|a, b| a.folder.cmp(&b.folder).then(a.source.cmp(&b.source)));
     let (extractions, read_diags) =
         crate::merge::read_all(base, &evidence, scan.max_file_size, scan.threads);
+    crate::timings::mark("evidence files read and extracted");
     diags.extend(read_diags.into_iter().map(|x| shown_at(base, x)));
     let mut evidence_diags = Vec::new();
     let root_name = std::fs::canonicalize(base)
@@ -293,6 +294,7 @@ pub fn gather_walked(root: &Path, walked: Walked, pack: &Pack, scan: &ScanOption
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
         .unwrap_or_else(|| "repository".to_string());
     let inventory = crate::merge::merge(&mut systems, extractions, &mut evidence_diags, &root_name);
+    crate::timings::mark("evidence merged into systems");
     diags.extend(evidence_diags.into_iter().map(|x| shown_at(base, x)));
     if scan.answers {
         // One system per folder (a manifest's, or a model card's outside every manifest),
