@@ -156,6 +156,19 @@ fn levenshtein(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+impl crate::yaml::YamlError {
+    /// The error as a diagnostic on a file, with its position.
+    pub fn diagnostic(&self, code: &str, file: &str) -> Diagnostic {
+        Diagnostic::error(
+            code,
+            file,
+            self.pos.line,
+            self.pos.column,
+            format!("invalid YAML: {}", self.message),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

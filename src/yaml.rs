@@ -47,19 +47,6 @@ impl fmt::Display for YamlError {
     }
 }
 
-impl YamlError {
-    /// The error as a diagnostic on a file, with its position.
-    pub fn diagnostic(&self, code: &str, file: &str) -> crate::diag::Diagnostic {
-        crate::diag::Diagnostic::error(
-            code,
-            file,
-            self.pos.line,
-            self.pos.column,
-            format!("invalid YAML: {}", self.message),
-        )
-    }
-}
-
 /// Parse one YAML document. An empty document gives `Null`.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
     if text.trim().is_empty() {
@@ -99,6 +86,146 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
             let message = message.to_string();
             Err(YamlError { message, pos })
         }
+    }
+}
+
+/// Compact binary form of a parsed tree (build.rs parses the embedded rule files once; the
+/// program reads them back far faster than it could parse the YAML again). Every node is its
+/// position, a tag, then its payload; numbers are LEB128.
+pub fn encode(node: &Node, out: &mut Vec<u8>) {
+    put_uint(out, node.pos.line);
+    put_uint(out, node.pos.column);
+    match &node.value {
+        NodeValue::Null => out.push(0),
+        NodeValue::Bool(b) => out.push(if *b { 2 } else { 1 }),
+        NodeValue::Int(i) => {
+            out.push(3);
+            out.extend_from_slice(&i.to_le_bytes());
+        }
+        NodeValue::Float(f) => {
+            out.push(4);
+            out.extend_from_slice(&f.to_bits().to_le_bytes());
+        }
+        NodeValue::Str(s) => {
+            out.push(5);
+            put_uint(out, s.len() as u64);
+            out.extend_from_slice(s.as_bytes());
+        }
+        NodeValue::Seq(items) => {
+            out.push(6);
+            put_uint(out, items.len() as u64);
+            for n in items {
+                encode(n, out);
+            }
+        }
+        NodeValue::Map(pairs) => {
+            out.push(7);
+            put_uint(out, pairs.len() as u64);
+            for (k, v) in pairs {
+                encode(k, out);
+                encode(v, out);
+            }
+        }
+    }
+}
+
+/// Deeper than any rule file nests; bounds the decoder's recursion.
+const MAX_DEPTH: usize = 256;
+
+/// The tree [`encode`] wrote; `None` for bytes it did not write.
+pub fn decode(bytes: &[u8]) -> Option<Node> {
+    let mut r = Reader { bytes, at: 0 };
+    let node = r.node(0)?;
+    (r.at == bytes.len()).then_some(node)
+}
+
+fn put_uint(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let b = *self.bytes.get(self.at)?;
+        self.at += 1;
+        Some(b)
+    }
+
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        let end = self.at.checked_add(n)?;
+        let s = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(s)
+    }
+
+    fn uint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    fn len(&mut self) -> Option<usize> {
+        usize::try_from(self.uint()?).ok()
+    }
+
+    fn node(&mut self, depth: usize) -> Option<Node> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let pos = Pos {
+            line: self.uint()?,
+            column: self.uint()?,
+        };
+        let value = match self.byte()? {
+            0 => NodeValue::Null,
+            1 => NodeValue::Bool(false),
+            2 => NodeValue::Bool(true),
+            3 => NodeValue::Int(i64::from_le_bytes(self.take(8)?.try_into().ok()?)),
+            4 => NodeValue::Float(f64::from_bits(u64::from_le_bytes(
+                self.take(8)?.try_into().ok()?,
+            ))),
+            5 => {
+                let n = self.len()?;
+                NodeValue::Str(String::from_utf8(self.take(n)?.to_vec()).ok()?)
+            }
+            6 => {
+                let n = self.len()?;
+                // Every node takes at least three bytes: no allocation beyond the input.
+                let mut items = Vec::with_capacity(n.min(self.bytes.len() / 3));
+                for _ in 0..n {
+                    items.push(self.node(depth + 1)?);
+                }
+                NodeValue::Seq(items)
+            }
+            7 => {
+                let n = self.len()?;
+                let mut pairs = Vec::with_capacity(n.min(self.bytes.len() / 6));
+                for _ in 0..n {
+                    pairs.push((self.node(depth + 1)?, self.node(depth + 1)?));
+                }
+                NodeValue::Map(pairs)
+            }
+            _ => return None,
+        };
+        Some(Node { value, pos })
     }
 }
 

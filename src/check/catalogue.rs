@@ -288,7 +288,8 @@ impl Parser<'_> {
 
 /// Parse one catalogue file, collecting every error.
 pub fn parse(file: &str, text: &str) -> Result<Catalogue, Vec<Diagnostic>> {
-    let root = yaml::parse(text).map_err(|e| vec![e.diagnostic("evidence.catalogue", file)])?;
+    let root = crate::decide::pack::embedded::parse_yaml(text)
+        .map_err(|e| vec![e.diagnostic("evidence.catalogue", file)])?;
     let mut p = Parser {
         file,
         errors: Vec::new(),

@@ -66,7 +66,8 @@ pub struct Hit {
 impl SignalSet {
     /// Load signals, collecting every error with its position.
     pub fn from_yaml(file: &str, text: &str) -> Result<SignalSet, Vec<Diagnostic>> {
-        let root = yaml::parse(text).map_err(|e| vec![e.diagnostic("evidence.yaml", file)])?;
+        let root = crate::decide::pack::embedded::parse_yaml(text)
+            .map_err(|e| vec![e.diagnostic("evidence.yaml", file)])?;
         let mut errors = Vec::new();
         let mut defs = Vec::new();
         let err = |n: &Node, m: String| {

@@ -4,7 +4,7 @@
 use super::model::*;
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::facts::Value;
-use crate::yaml::{self, Node, NodeValue};
+use crate::yaml::{Node, NodeValue};
 use jiff::civil::Date;
 use std::collections::{BTreeSet, HashMap};
 
@@ -129,7 +129,7 @@ impl Loader {
         seen_facts: &mut HashMap<String, Source>,
     ) {
         self.file = f.path.clone();
-        let root = match yaml::parse(&f.text) {
+        let root = match crate::decide::pack::embedded::parse_yaml(&f.text) {
             Ok(n) => n,
             Err(e) => {
                 self.errors.push(e.diagnostic("yaml.syntax", &f.path));

@@ -1,7 +1,7 @@
 //! The catalogue of AI/ML libraries (rules/evidence/libraries.yaml), loaded once.
 
 use crate::diag::Diagnostic;
-use crate::yaml::{self, Node};
+use crate::yaml::Node;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -83,7 +83,8 @@ pub fn default_catalogue() -> &'static Catalogue {
 impl Catalogue {
     /// Load a catalogue, collecting every error with its position.
     pub fn from_yaml(file: &str, text: &str) -> Result<Catalogue, Vec<Diagnostic>> {
-        let root = yaml::parse(text).map_err(|e| vec![e.diagnostic("evidence.yaml", file)])?;
+        let root = crate::decide::pack::embedded::parse_yaml(text)
+            .map_err(|e| vec![e.diagnostic("evidence.yaml", file)])?;
         let mut errors = Vec::new();
         let mut cat = Catalogue::default();
         let err = |n: &Node, m: String| {
