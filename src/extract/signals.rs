@@ -185,12 +185,21 @@ impl SignalSet {
 
     /// Every guarded hit in a text.
     pub fn scan(&self, text: &str) -> Vec<Hit> {
-        let mut out = Vec::new();
-        let candidates: Vec<usize> = match &self.prefilter {
+        self.scan_among(text, &self.candidates(text))
+    }
+
+    /// The signals whose pattern may match somewhere in `text` (all, without a prefilter).
+    fn candidates(&self, text: &str) -> Vec<usize> {
+        match &self.prefilter {
             Some(set) => set.matches(text).into_iter().collect(),
             None => (0..self.defs.len()).collect(),
-        };
-        for i in candidates {
+        }
+    }
+
+    /// [`SignalSet::scan`] for the given signals only.
+    fn scan_among(&self, text: &str, candidates: &[usize]) -> Vec<Hit> {
+        let mut out = Vec::new();
+        for &i in candidates {
             let Some(d) = self.defs.get(i) else { continue };
             for m in d.pattern.find_iter(text) {
                 let window = around(text, m.start(), m.end(), d.within);
@@ -233,8 +242,16 @@ pub fn scan_document(sink: &mut Sink<'_>, doc: &Document) -> usize {
     let set = default_signals();
     let mut first: Vec<Option<(usize, String)>> = vec![None; set.defs.len()];
     let mut counts = vec![0usize; set.defs.len()];
+    // One look at the whole document first: most documents match no pattern at all, and a
+    // pattern that matches within a block matches the blocks joined by line breaks (the
+    // patterns have no anchors, and a line break is no word character).
+    let joined: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
+    let candidates = set.candidates(&joined.join("\n"));
+    if candidates.is_empty() {
+        return 0;
+    }
     for b in &doc.blocks {
-        for h in set.scan(&b.text) {
+        for h in set.scan_among(&b.text, &candidates) {
             counts[h.signal] += 1;
             if first[h.signal].is_none() {
                 first[h.signal] =
