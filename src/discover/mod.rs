@@ -260,6 +260,23 @@ fn too_large(rel: &str, message: String) -> Diagnostic {
 
 /// `root/a/b.yaml` → `a/b.yaml`; a file given as the root itself keeps its name.
 pub fn relative(root: &Path, p: &Path) -> String {
+    // The walk's paths are `root` joined with names: cutting the bytes is enough, and far
+    // cheaper than comparing component by component for each of a tree's files.
+    let fast = p
+        .as_os_str()
+        .as_encoded_bytes()
+        .strip_prefix(root.as_os_str().as_encoded_bytes())
+        .and_then(|rest| rest.strip_prefix(b"/"))
+        .and_then(|rest| std::str::from_utf8(rest).ok());
+    if let Some(rel) = fast
+        && !rel.is_empty()
+        && !rel.contains('\\')
+        && !rel
+            .split('/')
+            .any(|c| c.is_empty() || c == "." || c == "..")
+    {
+        return rel.to_string();
+    }
     let rel = p.strip_prefix(root).unwrap_or(p);
     let s = rel.to_string_lossy().replace('\\', "/");
     if s.is_empty() {
@@ -300,6 +317,23 @@ mod tests {
         fs::create_dir_all(p.join("ignored")).ok();
         fs::write(p.join("ignored/README.md"), "# no").ok();
         t
+    }
+
+    #[test]
+    fn relative_paths_are_slash_separated_and_never_empty() {
+        let r = Path::new("/tmp/repo");
+        assert_eq!(relative(r, Path::new("/tmp/repo/a/b.md")), "a/b.md");
+        assert_eq!(
+            relative(Path::new("/tmp/repo/"), Path::new("/tmp/repo/a/b.md")),
+            "a/b.md"
+        );
+        assert_eq!(relative(Path::new("."), Path::new("./a/b.md")), "a/b.md");
+        assert_eq!(relative(r, Path::new("/tmp/repo")), "repo");
+        assert_eq!(
+            relative(r, Path::new("/tmp/repository/x.md")),
+            "/tmp/repository/x.md"
+        );
+        assert_eq!(relative(r, Path::new("/tmp/repo/./a.md")), "a.md");
     }
 
     #[test]

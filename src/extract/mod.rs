@@ -87,45 +87,38 @@ impl Tree for NoTree {
 /// name can be evidence ([`is_candidate`] would refuse it wherever it is). Case-insensitive,
 /// and without allocating: a large tree is mostly source files.
 pub fn may_be_candidate(name: &str) -> bool {
-    const ENDINGS: &[&str] = &[
-        ".json",
-        ".jsonld",
-        ".md",
-        ".markdown",
-        ".rst",
-        ".txt",
-        ".in",
-        ".yml",
-        ".yaml",
-        ".toml",
-        ".cfg",
-        ".mod",
+    const EXTENSIONS: &[&str] = &[
+        "json", "jsonld", "md", "markdown", "rst", "txt", "in", "yml", "yaml", "toml", "cfg", "mod",
     ];
     const NAMES: &[&str] = &["readme", "pipfile"];
+    match name.rsplit_once('.') {
+        Some((_, ext)) => EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)),
+        None => NAMES.iter().any(|n| name.eq_ignore_ascii_case(n)),
+    }
+}
+
+pub fn is_candidate(rel_path: &str) -> bool {
+    let name = file_name(rel_path);
     let ends_with = |suffix: &str| {
         name.len() >= suffix.len()
             && name
                 .get(name.len() - suffix.len()..)
                 .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
     };
-    ENDINGS.iter().any(|e| ends_with(e)) || NAMES.iter().any(|n| name.eq_ignore_ascii_case(n))
-}
-
-pub fn is_candidate(rel_path: &str) -> bool {
-    let name = file_name(rel_path).to_ascii_lowercase();
     // aiact's own report (the default name `aiact assess` offers) is output, not evidence:
     // read back, its quotes of the law would raise signals about the system.
-    if name.starts_with("aiact-report.") {
+    if name
+        .get(..13)
+        .is_some_and(|start| start.eq_ignore_ascii_case("aiact-report."))
+    {
         return false;
     }
-    packages::manifest_format(rel_path).is_some()
-        || name.ends_with(".json")
-        || name.ends_with(".jsonld")
-        || name.ends_with(".md")
-        || name.ends_with(".markdown")
-        || name.ends_with(".rst")
-        || name == "readme"
-        || name == "readme.txt"
+    [".json", ".jsonld", ".md", ".markdown", ".rst"]
+        .iter()
+        .any(|e| ends_with(e))
+        || name.eq_ignore_ascii_case("readme")
+        || name.eq_ignore_ascii_case("readme.txt")
+        || packages::manifest_format(rel_path).is_some()
 }
 
 /// Load the signal patterns and the library catalogue now rather than on the first file
