@@ -319,6 +319,13 @@ fn shorten(s: &str) -> String {
 
 /// `a/./b/../c` → `a/c`; `None` when it climbs above the root.
 pub fn normalise_rel(p: &str) -> Option<String> {
+    // Most paths are already plain (`docs/x.md`): nothing to resolve.
+    if !p.is_empty()
+        && !p.contains(['\\', ':'])
+        && p.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+    {
+        return Some(p.to_string());
+    }
     let mut parts: Vec<String> = Vec::new();
     for c in Path::new(p).components() {
         match c {
@@ -581,5 +588,8 @@ mod tests {
         );
         assert_eq!(normalise_rel("../x.md"), None);
         assert_eq!(normalise_rel("/etc/passwd"), None);
+        assert_eq!(normalise_rel("docs/x.md").as_deref(), Some("docs/x.md"));
+        assert_eq!(normalise_rel("docs//x.md").as_deref(), Some("docs/x.md"));
+        assert_eq!(normalise_rel("docs/x.md/").as_deref(), Some("docs/x.md"));
     }
 }

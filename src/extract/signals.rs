@@ -26,14 +26,44 @@ const KEYS: &[&str] = &[
     "tests",
 ];
 
+/// A pattern checked when loaded and compiled when first needed: compiling all of them took
+/// longer than most scans spend matching them (most prose hits nothing, and the prefilter
+/// rules out most patterns before they run).
+#[derive(Debug, Clone)]
+struct LazyRegex {
+    source: String,
+    case_sensitive: bool,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    /// `None` only if the pattern, valid when loaded, is over the size limit (the embedded
+    /// patterns are all compiled by their tests).
+    fn get(&self) -> Option<&Regex> {
+        self.compiled
+            .get_or_init(|| build(&self.source, self.case_sensitive).ok())
+            .as_ref()
+    }
+}
+
+/// ASCII classes: the prose patterns are English, and Unicode `\w` with case folding makes
+/// each pattern several times slower to compile.
+fn build(source: &str, case_sensitive: bool) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(source)
+        .case_insensitive(!case_sensitive)
+        .unicode(false)
+        .size_limit(1 << 22)
+        .build()
+}
+
 #[derive(Debug, Clone)]
 pub struct SignalDef {
     pub id: String,
     pub provision: String,
     pub title: String,
-    pattern: Regex,
-    near: Option<Regex>,
-    unless: Option<Regex>,
+    pattern: LazyRegex,
+    near: Option<LazyRegex>,
+    unless: Option<LazyRegex>,
     within: usize,
     /// Examples that must hit / must not hit (checked by the pack's tests).
     pub hits: Vec<String>,
@@ -101,17 +131,20 @@ impl SignalSet {
             let case_sensitive = entry
                 .get("case_sensitive")
                 .is_some_and(|n| n.value == yaml::NodeValue::Bool(true));
-            let mut compile = |n: &Node| -> Option<Regex> {
+            let mut compile = |n: &Node| -> Option<LazyRegex> {
                 let src = n.as_str()?;
-                // ASCII classes: the prose patterns are English, and Unicode `\w` with case
-                // folding makes each pattern several times slower to compile.
-                match RegexBuilder::new(src)
+                let checked = regex_syntax::ParserBuilder::new()
                     .case_insensitive(!case_sensitive)
                     .unicode(false)
-                    .size_limit(1 << 22)
+                    .utf8(false)
                     .build()
-                {
-                    Ok(r) => Some(r),
+                    .parse(src);
+                match checked {
+                    Ok(_) => Some(LazyRegex {
+                        source: src.to_string(),
+                        case_sensitive,
+                        compiled: OnceLock::new(),
+                    }),
                     Err(e) => {
                         let msg = e.to_string();
                         let last = msg
@@ -174,7 +207,7 @@ impl SignalSet {
         }
         // Same flags as each pattern (case folding for all: a superset, fine for a gate);
         // should the set fail (size), scanning runs every pattern.
-        let prefilter = RegexSetBuilder::new(defs.iter().map(|d| d.pattern.as_str()))
+        let prefilter = RegexSetBuilder::new(defs.iter().map(|d| d.pattern.source.as_str()))
             .case_insensitive(true)
             .unicode(false)
             .size_limit(1 << 24)
@@ -201,12 +234,22 @@ impl SignalSet {
         let mut out = Vec::new();
         for &i in candidates {
             let Some(d) = self.defs.get(i) else { continue };
-            for m in d.pattern.find_iter(text) {
+            let Some(pattern) = d.pattern.get() else {
+                continue;
+            };
+            for m in pattern.find_iter(text) {
                 let window = around(text, m.start(), m.end(), d.within);
-                if d.near.as_ref().is_some_and(|n| !n.is_match(window)) {
+                // A guard that cannot be compiled keeps the hit out (never a wrong hit).
+                if d.near
+                    .as_ref()
+                    .is_some_and(|n| n.get().is_none_or(|n| !n.is_match(window)))
+                {
                     continue;
                 }
-                if d.unless.as_ref().is_some_and(|u| u.is_match(window)) {
+                if d.unless
+                    .as_ref()
+                    .is_some_and(|u| u.get().is_none_or(|u| u.is_match(window)))
+                {
                     continue;
                 }
                 out.push(Hit {
@@ -311,7 +354,18 @@ mod tests {
     fn embedded_signals_load_and_their_examples_hold() {
         let set = SignalSet::from_yaml(FILE, DEFAULT).unwrap_or_else(|e| panic!("{e:#?}"));
         assert!(set.defs.len() >= 20);
+        assert!(set.prefilter.is_some(), "the prefilter compiles");
         for d in &set.defs {
+            // Compiled lazily at run time: every one must compile.
+            let guards = d.near.iter().chain(d.unless.iter());
+            for p in std::iter::once(&d.pattern).chain(guards) {
+                assert!(
+                    build(&p.source, p.case_sensitive).is_ok(),
+                    "{}: {}",
+                    d.id,
+                    p.source
+                );
+            }
             for h in &d.hits {
                 assert!(ids(h).contains(&d.id), "`{}` should hit {h:?}", d.id);
             }
