@@ -128,7 +128,14 @@ pub fn walk_with(
                 Ok(e) => {
                     if e.file_type().is_some_and(|t| t.is_file()) {
                         seen.fetch_add(1, Ordering::Relaxed);
-                        let wanted = e.file_name().to_str().is_none_or(by_name);
+                        // The name is the path's last part (cut by bytes: cheaper than
+                        // parsing components, for every file of the tree).
+                        let path = e.path().as_os_str().as_encoded_bytes();
+                        let name = path
+                            .rsplit(|&b| std::path::is_separator(char::from(b)))
+                            .next()
+                            .unwrap_or(path);
+                        let wanted = std::str::from_utf8(name).map_or(true, by_name);
                         if wanted {
                             let rel = relative(root, e.path());
                             if keep(&rel)
@@ -269,11 +276,7 @@ pub fn relative(root: &Path, p: &Path) -> String {
         .and_then(|rest| rest.strip_prefix(b"/"))
         .and_then(|rest| std::str::from_utf8(rest).ok());
     if let Some(rel) = fast
-        && !rel.is_empty()
-        && !rel.contains('\\')
-        && !rel
-            .split('/')
-            .any(|c| c.is_empty() || c == "." || c == "..")
+        && is_plain(rel)
     {
         return rel.to_string();
     }
@@ -286,6 +289,18 @@ pub fn relative(root: &Path, p: &Path) -> String {
     } else {
         s
     }
+}
+
+/// A relative path with nothing to resolve: no `.` or `..` part, no empty part, no backslash.
+/// (Names that merely start with a dot, as `.github`, are resolved the slow way: still right.)
+fn is_plain(rel: &str) -> bool {
+    let b = rel.as_bytes();
+    !b.is_empty()
+        && b[0] != b'.'
+        && b[0] != b'/'
+        && b[b.len() - 1] != b'/'
+        && !b.windows(2).any(|w| w == b"/." || w == b"//")
+        && !b.contains(&b'\\')
 }
 
 /// The folder part of a relative path (`.` for the root).

@@ -13,7 +13,7 @@ pub mod pyproject;
 pub mod requirements;
 pub mod setup_cfg;
 
-use super::{Extraction, Sink, SourceKind, Tree, file_name};
+use super::{Extraction, Sink, SourceKind, Tree};
 use crate::facts::{Origin, Value};
 pub use catalogue::{Catalogue, Ecosystem};
 
@@ -72,27 +72,52 @@ pub struct Dependency {
 
 /// The format of a manifest, from its file name.
 pub fn manifest_format(rel_path: &str) -> Option<Format> {
-    let name = file_name(rel_path).to_ascii_lowercase();
-    let dir = super::parent_dir(rel_path).to_ascii_lowercase();
-    let in_req_dir = dir.rsplit('/').next().is_some_and(|d| d == "requirements");
-    Some(match name.as_str() {
-        "pyproject.toml" => Format::Pyproject,
-        "setup.cfg" => Format::SetupCfg,
-        "pipfile" => Format::Pipfile,
-        "package.json" => Format::PackageJson,
-        "cargo.toml" => Format::CargoToml,
-        "go.mod" => Format::GoMod,
-        n if (n.starts_with("environment") || n.starts_with("conda"))
-            && (n.ends_with(".yml") || n.ends_with(".yaml")) =>
-        {
-            Format::CondaEnv
-        }
-        n if n.ends_with(".txt") && (n.contains("requirements") || in_req_dir) => {
-            Format::Requirements
-        }
-        n if n.ends_with(".in") && n.contains("requirements") => Format::Requirements,
-        _ => return None,
+    // Compared without lowercasing copies: this runs on every candidate file of a tree.
+    let name = super::file_name(rel_path);
+    let is = |n: &str| name.eq_ignore_ascii_case(n);
+    let starts = |p: &str| {
+        name.get(..p.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(p))
+    };
+    let ends = |p: &str| {
+        name.len() >= p.len()
+            && name
+                .get(name.len() - p.len()..)
+                .is_some_and(|s| s.eq_ignore_ascii_case(p))
+    };
+    let mentions_requirements = || {
+        name.as_bytes()
+            .windows(12)
+            .any(|w| w.eq_ignore_ascii_case(b"requirements"))
+    };
+    Some(if is("pyproject.toml") {
+        Format::Pyproject
+    } else if is("setup.cfg") {
+        Format::SetupCfg
+    } else if is("pipfile") {
+        Format::Pipfile
+    } else if is("package.json") {
+        Format::PackageJson
+    } else if is("cargo.toml") {
+        Format::CargoToml
+    } else if is("go.mod") {
+        Format::GoMod
+    } else if (starts("environment") || starts("conda")) && (ends(".yml") || ends(".yaml")) {
+        Format::CondaEnv
+    } else if ends(".txt") && (mentions_requirements() || in_requirements_dir(rel_path)) {
+        Format::Requirements
+    } else if ends(".in") && mentions_requirements() {
+        Format::Requirements
+    } else {
+        return None;
     })
+}
+
+/// `requirements/base.txt`: a file directly in a folder named `requirements`.
+fn in_requirements_dir(rel_path: &str) -> bool {
+    let dir = super::parent_dir(rel_path);
+    let last = dir.rsplit(['/', '\\']).next().unwrap_or(dir);
+    last.eq_ignore_ascii_case("requirements")
 }
 
 /// Read a manifest: its dependencies, and the catalogue hits among them.
