@@ -104,9 +104,9 @@ pub fn manifest_format(rel_path: &str) -> Option<Format> {
         Format::GoMod
     } else if (starts("environment") || starts("conda")) && (ends(".yml") || ends(".yaml")) {
         Format::CondaEnv
-    } else if ends(".txt") && (mentions_requirements() || in_requirements_dir(rel_path)) {
-        Format::Requirements
-    } else if ends(".in") && mentions_requirements() {
+    } else if (ends(".txt") && (mentions_requirements() || in_requirements_dir(rel_path)))
+        || (ends(".in") && mentions_requirements())
+    {
         Format::Requirements
     } else {
         return None;
