@@ -694,9 +694,11 @@ fn read_quantities(sink: &mut Sink<'_>, doc: &Document, is_card: bool) {
         })
         .find_map(|b| quantities::hardware(&b.text));
     for b in &doc.blocks {
-        let context = format!("{} {}", b.section, b.text);
         let mut qs: Vec<Quantity> = quantities::parameters(&b.text);
-        qs.extend(quantities::training_tokens(&b.text, &context));
+        if quantities::mentions_tokens(&b.text) {
+            let context = format!("{} {}", b.section, b.text);
+            qs.extend(quantities::training_tokens(&b.text, &context));
+        }
         qs.extend(quantities::training_flops(&b.text));
         qs.extend(quantities::gpu_hours(&b.text));
         for q in qs {

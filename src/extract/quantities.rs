@@ -113,13 +113,28 @@ fn scaled(c: &regex::Captures<'_>) -> Option<f64> {
 
 /// Case-insensitive (ASCII) substring test: a cheap gate before the regexes, since most
 /// text states no quantity at all.
-fn mentions(text: &str, words: &[&str]) -> bool {
+pub(crate) fn mentions(text: &str, words: &[&str]) -> bool {
     let hay = text.as_bytes();
     words.iter().any(|w| {
         let w = w.as_bytes();
-        w.len() <= hay.len() && hay.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w))
+        let Some(&first) = w.first() else {
+            return true;
+        };
+        // Jump from one occurrence of the first letter (either case) to the next: most text
+        // mentions none of these words, and every block of every document is asked.
+        memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), hay).any(|i| {
+            hay.get(i..i + w.len())
+                .is_some_and(|win| win.eq_ignore_ascii_case(w))
+        })
     })
 }
+
+/// Whether a text may state a token count (the words [`training_tokens`] looks for).
+pub fn mentions_tokens(text: &str) -> bool {
+    mentions(text, TOKEN_WORDS)
+}
+
+const TOKEN_WORDS: &[&str] = &["token", "标识符"];
 
 /// Whether the match sits inside a URL or path (a link's text is often the link).
 fn in_url(text: &str, start: usize) -> bool {
@@ -200,7 +215,7 @@ static NOT_TRAINING: LazyLock<Regex> = LazyLock::new(|| {
 /// (its paragraph and section heading) and must speak of training or data.
 pub fn training_tokens(text: &str, context: &str) -> Vec<Quantity> {
     let mut out = Vec::new();
-    if !mentions(text, &["token", "标识符"]) {
+    if !mentions(text, TOKEN_WORDS) {
         return out;
     }
     if !TRAINING_CONTEXT.is_match(context) {
