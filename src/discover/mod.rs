@@ -94,8 +94,10 @@ pub fn walk_with(
         .threads(opts.threads)
         .add_custom_ignore_filename(".aiactignore")
         .filter_entry(move |e| {
-            let name = e.file_name().to_string_lossy();
-            if e.file_type().is_some_and(|t| t.is_dir()) && SKIP_DIRS.contains(&name.as_ref()) {
+            // Folders only: the name of each of a tree's files need not be looked at here.
+            if e.file_type().is_some_and(|t| t.is_dir())
+                && SKIP_DIRS.contains(&e.file_name().to_string_lossy().as_ref())
+            {
                 return false;
             }
             // A link is followed only while its target stays inside the scanned tree.
