@@ -87,7 +87,8 @@ fn a_single_format_still_goes_to_out_or_stdout() {
     let o = run(&["--format", "md", "--out", file.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let written = std::fs::read_to_string(&file).expect("written");
-    assert!(written.starts_with("# EU AI Act audit report"));
+    assert!(written.starts_with(aiact::extract::REPORT_MARKER));
+    assert!(written.contains("\n# EU AI Act audit report\n"));
     assert_eq!(written, stdout(&run(&[])));
 }
 

@@ -149,6 +149,13 @@ pub fn extract_file_in(rel_path: &str, text: &str, tree: &dyn Tree) -> Option<Ex
         }
         return None;
     }
+    if is_markdown(&name) && is_own_report(text) {
+        // Read back, a report's quotes of the law would raise signals about the system.
+        let mut sink = Sink::new(rel_path, text);
+        sink.summary
+            .push("a Markdown report written by aiact; not read as evidence".into());
+        return Some(sink.finish(SourceKind::Prose));
+    }
     if is_markdown(&name) || name == "readme" || name == "readme.txt" {
         return Some(model_card::extract(rel_path, text));
     }
@@ -156,6 +163,16 @@ pub fn extract_file_in(rel_path: &str, text: &str, tree: &dyn Tree) -> Option<Ex
         return Some(signals::extract_prose(rel_path, text));
     }
     None
+}
+
+/// The first line of every Markdown report aiact writes (templates/report.md.j2): a report
+/// saved in the repository under any name is then known for what it is.
+pub const REPORT_MARKER: &str = "<!-- Written by aiact: an audit report, not evidence. -->";
+
+fn is_own_report(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with(REPORT_MARKER)
 }
 
 fn is_markdown(name: &str) -> bool {
@@ -340,5 +357,37 @@ mod tests {
         assert!(!is_candidate("svc/aiact-report.md"));
         assert!(!is_candidate("aiact-report.json"));
         assert!(is_candidate("svc/README.md"));
+    }
+
+    /// A Markdown report saved under another name, in English or French, quotes the law
+    /// (prohibited practices, emotion recognition...) but yields no fact and no signal.
+    #[test]
+    fn a_saved_markdown_report_is_known_by_its_first_line() {
+        let Ok(pack) = crate::decide::pack::load_with(&[]) else {
+            panic!("default pack")
+        };
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let (mut systems, diags) = crate::audit::gather(&root, &pack);
+        let opts = crate::audit::AuditOptions {
+            as_of: jiff::civil::date(2026, 12, 1),
+            law: None,
+            extra_packs: Vec::new(),
+        };
+        let rep = crate::audit::decide(&mut systems, &pack, &opts, diags);
+        for lang in ["en", "fr"] {
+            let md = crate::report::markdown::render_lang(&rep, lang).expect("renders");
+            assert!(md.starts_with(REPORT_MARKER), "{lang}: {}", &md[..80]);
+            let x = extract_file("compliance/ai-act-audit.md", &md).expect("an extraction");
+            assert!(x.facts.is_empty(), "{lang}: {:?}", x.facts);
+            assert_eq!(x.kind, SourceKind::Prose);
+        }
+        // Without the marker, the same text is prose with signals.
+        let md = crate::report::markdown::render_lang(&rep, "en").expect("renders");
+        let plain = md.replacen(REPORT_MARKER, "", 1);
+        let x = extract_file("compliance/ai-act-audit.md", &plain).expect("an extraction");
+        assert!(
+            !x.facts.is_empty(),
+            "the report quotes the law: it would raise signals"
+        );
     }
 }
