@@ -367,3 +367,84 @@ fn a_user_pack_overrides_a_rule_by_id() {
 fn exists(p: &Path) -> bool {
     p.exists()
 }
+
+/// `--rules DIR` extends what the scanners look for: a library in `evidence/libraries.yaml`
+/// and a prose signal in `evidence/signals.yaml` are found in a repository, next to the
+/// defaults; a bad entry is an error with its position, and nothing is scanned.
+#[test]
+fn a_rule_folder_extends_the_library_catalogue_and_the_signals() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let pack = t.path().join("pack/evidence");
+    let repo = t.path().join("repo");
+    std::fs::create_dir_all(&pack).expect("mkdir");
+    std::fs::create_dir_all(&repo).expect("mkdir");
+    std::fs::write(
+        pack.join("libraries.yaml"),
+        "libraries:\n  - {name: acme-faceprint, ecosystems: [pypi], category: face}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        pack.join("signals.yaml"),
+        "signals:\n  - id: acme_gait\n    provision: annex3.1.a\n    title: gait identification\n    pattern: '\\bgait (?:identification|recognition)\\b'\n    tests:\n      hit: [gait recognition]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        repo.join("requirements.txt"),
+        "acme-faceprint==2.1\ntorch\n",
+    )
+    .expect("write");
+    std::fs::write(
+        repo.join("README.md"),
+        "# Doors\n\nGait recognition at the entrance.\n",
+    )
+    .expect("write");
+    let audit = |with_pack: bool| {
+        let mut args = vec!["audit", repo.to_str().expect("utf-8"), "--format", "json"];
+        if with_pack {
+            args.extend([
+                "--rules",
+                pack.parent().and_then(Path::to_str).expect("utf-8"),
+            ]);
+        }
+        let o = aiact(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let (plain, extended) = (audit(false), audit(true));
+    assert!(
+        plain.contains("torch") && !plain.contains("acme-faceprint"),
+        "{plain}"
+    );
+    assert!(!plain.contains("Gait recognition"));
+    assert!(
+        extended.contains("acme-faceprint"),
+        "the library is matched"
+    );
+    assert!(
+        extended.contains("Gait recognition"),
+        "the signal is raised"
+    );
+    assert!(extended.contains("torch"), "the defaults stay");
+
+    std::fs::write(
+        pack.join("libraries.yaml"),
+        "libraries:\n  - {name: acme-x, ecosystems: [pypi], category: fase}\n",
+    )
+    .expect("write");
+    let o = aiact(&[
+        "audit",
+        repo.to_str().expect("utf-8"),
+        "--rules",
+        pack.parent().and_then(Path::to_str).expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("libraries.yaml:2:5"), "{err}");
+    assert!(err.contains("did you mean `face`?"), "{err}");
+    let o = aiact(&[
+        "rules",
+        "validate",
+        pack.parent().and_then(Path::to_str).expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+}

@@ -1,4 +1,4 @@
-use super::audit::{LawArgs, load_pack};
+use super::audit::{LawArgs, load_pack, load_scan_patterns};
 use super::output;
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::assess::prompt::{self, Ending};
@@ -59,6 +59,9 @@ pub fn run(args: AssessArgs) -> i32 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    if let Err(code) = load_scan_patterns(&args.law_args.rules) {
+        return code;
+    }
     let opts = args.law_args.audit_options();
     let as_of = opts.as_of;
     let law = opts.law.unwrap_or_else(|| pack.default_law(as_of));

@@ -127,6 +127,17 @@ pub fn load_catalogue(dirs: &[PathBuf]) -> Result<Catalogue, i32> {
     })
 }
 
+/// Extend what the scanners look for (`evidence/libraries.yaml`, `evidence/signals.yaml`)
+/// from the `--rules` folders, before anything is scanned, printing every error.
+pub fn load_scan_patterns(dirs: &[PathBuf]) -> Result<(), i32> {
+    let refs: Vec<&Path> = dirs.iter().map(|p| p.as_path()).collect();
+    crate::extract::use_rule_folders(&refs).map_err(|errs| {
+        output::print_diagnostics(&errs);
+        eprintln!("aiact: the scan patterns have {} error(s)", errs.len());
+        EXIT_ERROR
+    })
+}
+
 /// Load the rule pack and the evidence catalogue while the tree is walked: both take a few
 /// tens of milliseconds, and neither needs the other.
 pub fn load_while_walking(
@@ -134,6 +145,8 @@ pub fn load_while_walking(
     root: &Path,
     scan: &audit::ScanOptions,
 ) -> Result<(Pack, Catalogue, audit::Walked), i32> {
+    // What the walk's extraction looks for must be settled before it starts.
+    load_scan_patterns(rules)?;
     let (loaded, walked) = std::thread::scope(|s| {
         let walking = s.spawn(|| audit::walk(root, scan));
         let loaded = load_pack(rules).and_then(|p| load_catalogue(rules).map(|c| (p, c)));

@@ -2,7 +2,7 @@
 //! pull-request comment. Each side is a folder (or manifest) when such a path exists,
 //! otherwise a git revision of the repository around the current folder.
 
-use super::audit::{LawArgs, load_catalogue, load_pack};
+use super::audit::{LawArgs, load_catalogue, load_pack, load_scan_patterns};
 use super::output;
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::audit;
@@ -75,6 +75,9 @@ pub fn run(args: DiffArgs) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
+    if let Err(code) = load_scan_patterns(&args.law_args.rules) {
+        return code;
+    }
     let opts = args.law_args.audit_options();
     let (base, head) = match (side(&args.base, &args.repo), side(&args.head, &args.repo)) {
         (Ok(b), Ok(h)) => (b, h),

@@ -277,6 +277,12 @@ fn validate(dir: &std::path::Path) -> i32 {
         vec![pack::embedded::default_source(), src]
     };
     let files: usize = sources.iter().map(|s| s.files.len()).sum();
+    // The folder's additions to what the scanners look for are checked too.
+    if let Err(errs) = crate::extract::rule_folder_patterns(&[dir]) {
+        output::print_diagnostics(&errs);
+        eprintln!("aiact: {} error(s)", errs.len());
+        return EXIT_ERROR;
+    }
     match load::load(&sources) {
         Ok(p) => {
             let untested = p.rules.iter().filter(|r| r.tests.is_empty()).count();

@@ -121,6 +121,75 @@ pub fn is_candidate(rel_path: &str) -> bool {
         || packages::manifest_format(rel_path).is_some()
 }
 
+/// The library catalogue and the prose signals extended by `evidence/libraries.yaml` and
+/// `evidence/signals.yaml` of each rule folder (`--rules DIR`); `None` where no folder has
+/// such a file. Every error of every file is collected.
+pub fn rule_folder_patterns(
+    dirs: &[&std::path::Path],
+) -> Result<
+    (
+        Option<packages::catalogue::Catalogue>,
+        Option<signals::SignalSet>,
+    ),
+    Vec<Diagnostic>,
+> {
+    let mut errors = Vec::new();
+    let mut read = |name: &str| -> Vec<(String, String)> {
+        let mut files = Vec::new();
+        for dir in dirs {
+            let path = dir.join("evidence").join(name);
+            if !path.is_file() {
+                continue;
+            }
+            let shown = path.display().to_string();
+            match std::fs::read_to_string(&path) {
+                Ok(text) => files.push((shown, text)),
+                Err(e) => errors.push(Diagnostic::error(
+                    "evidence.read",
+                    shown,
+                    0,
+                    0,
+                    format!("cannot read: {e}"),
+                )),
+            }
+        }
+        files
+    };
+    let (libraries, signal_files) = (read("libraries.yaml"), read("signals.yaml"));
+    let catalogue = if libraries.is_empty() {
+        None
+    } else {
+        packages::catalogue::extended(&libraries)
+            .map_err(|e| errors.extend(e))
+            .ok()
+    };
+    let signals = if signal_files.is_empty() {
+        None
+    } else {
+        signals::extended(&signal_files)
+            .map_err(|e| errors.extend(e))
+            .ok()
+    };
+    if errors.is_empty() {
+        Ok((catalogue, signals))
+    } else {
+        Err(errors)
+    }
+}
+
+/// [`rule_folder_patterns`], used for every scan of this process. Call before any file is
+/// extracted; without such files nothing is read or changed.
+pub fn use_rule_folders(dirs: &[&std::path::Path]) -> Result<(), Vec<Diagnostic>> {
+    let (catalogue, signals) = rule_folder_patterns(dirs)?;
+    if let Some(c) = catalogue {
+        packages::catalogue::install(c);
+    }
+    if let Some(s) = signals {
+        signals::install(s);
+    }
+    Ok(())
+}
+
 /// Load the signal patterns and the library catalogue now rather than on the first file
 /// (they take a moment to compile; the walk can run meanwhile).
 pub fn warm_up() {

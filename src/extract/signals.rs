@@ -81,8 +81,43 @@ pub struct SignalSet {
 /// The signals embedded in the binary (an empty set should the embedded file ever fail,
 /// which its tests prevent).
 pub fn default_signals() -> &'static SignalSet {
-    static SET: OnceLock<SignalSet> = OnceLock::new();
-    SET.get_or_init(|| SignalSet::from_yaml(FILE, DEFAULT).unwrap_or_default())
+    SIGNALS.get_or_init(embedded)
+}
+
+static SIGNALS: OnceLock<SignalSet> = OnceLock::new();
+
+fn embedded() -> SignalSet {
+    SignalSet::from_yaml(FILE, DEFAULT).unwrap_or_default()
+}
+
+/// The embedded signals extended by `evidence/signals.yaml` of each rule folder, in order:
+/// a signal with the id of an earlier one replaces it, new ids are added.
+pub fn extended(files: &[(String, String)]) -> Result<SignalSet, Vec<Diagnostic>> {
+    let mut defs = embedded().defs;
+    let mut errors = Vec::new();
+    for (file, text) in files {
+        match SignalSet::from_yaml(file, text) {
+            Ok(set) => {
+                for d in set.defs {
+                    match defs.iter_mut().find(|e| e.id == d.id) {
+                        Some(e) => *e = d,
+                        None => defs.push(d),
+                    }
+                }
+            }
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(SignalSet::with_defs(defs))
+    } else {
+        Err(errors)
+    }
+}
+
+/// Use `set` for every scan of this process; `false` if scanning has already begun.
+pub fn install(set: SignalSet) -> bool {
+    SIGNALS.set(set).is_ok()
 }
 
 /// A hit: which signal, and where in the searched text.
@@ -205,6 +240,10 @@ impl SignalSet {
         if !errors.is_empty() {
             return Err(errors);
         }
+        Ok(SignalSet::with_defs(defs))
+    }
+
+    fn with_defs(defs: Vec<SignalDef>) -> SignalSet {
         // Same flags as each pattern (case folding for all: a superset, fine for a gate);
         // should the set fail (size), scanning runs every pattern.
         let prefilter = RegexSetBuilder::new(defs.iter().map(|d| d.pattern.source.as_str()))
@@ -213,7 +252,7 @@ impl SignalSet {
             .size_limit(1 << 24)
             .build()
             .ok();
-        Ok(SignalSet { defs, prefilter })
+        SignalSet { defs, prefilter }
     }
 
     /// Every guarded hit in a text.

@@ -76,17 +76,51 @@ pub struct Catalogue {
 /// The catalogue embedded in the binary. The file is ours and tested; should it ever fail
 /// to load, an empty catalogue is used rather than a panic.
 pub fn default_catalogue() -> &'static Catalogue {
-    static CAT: OnceLock<Catalogue> = OnceLock::new();
-    CAT.get_or_init(|| Catalogue::from_yaml(FILE, DEFAULT).unwrap_or_default())
+    CATALOGUE.get_or_init(embedded)
+}
+
+static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+
+fn embedded() -> Catalogue {
+    Catalogue::from_yaml(FILE, DEFAULT).unwrap_or_default()
+}
+
+/// The embedded catalogue extended by `evidence/libraries.yaml` of each rule folder, in
+/// order: a later entry for the same package replaces an earlier one, a category may be
+/// redefined, new ones are added.
+pub fn extended(files: &[(String, String)]) -> Result<Catalogue, Vec<Diagnostic>> {
+    let mut cat = embedded();
+    let mut errors = Vec::new();
+    for (file, text) in files {
+        match Catalogue::parse_over(cat.clone(), file, text) {
+            Ok(c) => cat = c,
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(cat)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Use `cat` for every scan of this process; `false` if scanning has already begun.
+pub fn install(cat: Catalogue) -> bool {
+    CATALOGUE.set(cat).is_ok()
 }
 
 impl Catalogue {
     /// Load a catalogue, collecting every error with its position.
     pub fn from_yaml(file: &str, text: &str) -> Result<Catalogue, Vec<Diagnostic>> {
+        Self::parse_over(Catalogue::default(), file, text)
+    }
+
+    /// A file read on top of `base`: its libraries may use `base`'s categories.
+    fn parse_over(base: Catalogue, file: &str, text: &str) -> Result<Catalogue, Vec<Diagnostic>> {
         let root = crate::decide::pack::embedded::parse_yaml(text)
             .map_err(|e| vec![e.diagnostic("evidence.yaml", file)])?;
         let mut errors = Vec::new();
-        let mut cat = Catalogue::default();
+        let mut cat = base;
         let err = |n: &Node, m: String| {
             Diagnostic::error("evidence.catalogue", file, n.pos.line, n.pos.column, m)
         };
@@ -152,7 +186,9 @@ impl Catalogue {
                     continue;
                 };
                 if eco == Ecosystem::Go {
-                    cat.go_prefixes.push((eco.normalise(&name), lib.clone()));
+                    let prefix = eco.normalise(&name);
+                    cat.go_prefixes.retain(|(p, _)| *p != prefix);
+                    cat.go_prefixes.push((prefix, lib.clone()));
                 }
                 cat.by_name.insert((eco, eco.normalise(&name)), lib.clone());
             }
@@ -175,7 +211,9 @@ impl Catalogue {
             Ecosystem::Go => self
                 .go_prefixes
                 .iter()
-                .find(|(p, _)| n.starts_with(p.as_str()) && n[p.len()..].starts_with('/'))
+                .filter(|(p, _)| n.starts_with(p.as_str()) && n[p.len()..].starts_with('/'))
+                // The most specific module wins, whichever file named it.
+                .max_by_key(|(p, _)| p.len())
                 .map(|(_, l)| l),
             _ => None,
         }
