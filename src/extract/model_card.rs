@@ -149,6 +149,9 @@ pub fn extract(rel_path: &str, text: &str) -> Extraction {
     if let Some((node, shift)) = &meta {
         front_matter_facts(&mut sink, node, *shift, is_card);
     }
+    if is_card && !sink.facts.iter().any(|f| f.id == "license") {
+        prose_licence(&mut sink, &doc);
+    }
     if is_card {
         for s in &sections {
             let f = sink.fact(
@@ -993,6 +996,72 @@ fn round3(v: f64) -> f64 {
     format!("{v:.2e}").parse().unwrap_or(v)
 }
 
+/// Licence names a card's prose may state, as they are written ("Apache 2.0 license", "the
+/// Llama 3.1 Community License", "CreativeML OpenRAIL-M").
+static LICENCE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\bApache(?:\s+License)?,?\s*(?:Version\s*|v)?2(?:\.0)?\b|\bMIT(?:\s+License)?\b|\bBSD[- ][23][- ]Clause\b|\b(?:A|L)?GPL[- ]?v?[23](?:\.0)?\b|\b(?:Llama|LLaMA)\s*\d(?:\.\d)?\s+Community\s+License\b|\b(?:CreativeML\s+)?Open\s?RAIL(?:\+\+)?(?:-[MS])?(?:\s+License)?|\bGemma\s+Terms\s+of\s+Use\b|\bCC[- ]BY(?:-NC)?(?:-SA|-ND)?[- ]\d\.\d\b",
+    )
+});
+/// A statement about the code, not the model: code licences say nothing of the weights.
+static ABOUT_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:code|source files?|repository|repo|library|software|package)\b")
+});
+static ABOUT_MODEL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?:models?|weights?|checkpoints?|parameters)\b"));
+
+/// A card without a licence in its metadata may state one in its text: under a "License"
+/// heading or on a "License:" line. Read conservatively: the sentence must name a known
+/// licence, and a sentence about the code alone (a library under MIT, the repository under
+/// Apache 2.0) says nothing about the model's own licence.
+fn prose_licence(sink: &mut Sink<'_>, doc: &Document) {
+    let under_heading = |b: &markdown::Block| {
+        b.section
+            .rsplit(" / ")
+            .next()
+            .is_some_and(|h| h.to_ascii_lowercase().contains("licen"))
+    };
+    let labelled = |b: &markdown::Block| {
+        let t = b.text.trim_start().to_ascii_lowercase();
+        t.starts_with("license:") || t.starts_with("licence:")
+    };
+    for b in doc
+        .blocks
+        .iter()
+        .filter(|b| !b.is_heading && (under_heading(b) || labelled(b)))
+    {
+        let mut start = 0;
+        for sentence in b.text.split_inclusive(". ") {
+            let at = start;
+            start += sentence.len();
+            if ABOUT_CODE.is_match(sentence) && !ABOUT_MODEL.is_match(sentence) {
+                continue;
+            }
+            let Some(m) = LICENCE_NAME.find(sentence) else {
+                continue;
+            };
+            let name = m.as_str().trim();
+            if licenses::classify(name) == licenses::LicenceClass::Unknown {
+                continue;
+            }
+            let offset = b.source_offset(at + m.start());
+            let f = sink.fact(
+                "license",
+                Value::Str(name.to_string()),
+                Origin::Extracted,
+                offset,
+                sentence.trim(),
+            );
+            note(
+                f,
+                "licence stated in the card's text (no `license` in its metadata)",
+            );
+            sink.summary.push(format!("license {name} (from the text)"));
+            return;
+        }
+    }
+}
+
 static WEIGHTS: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)open[- ]weights?|(?:download|release[sd]?|publish(?:ed)?|available)\b[^.\n]{0,40}\bweights|\bweights\b[^.\n]{0,40}\b(?:available|released|download|hugging ?face)|huggingface\.co/[\w-]+/[\w.-]+",
@@ -1061,6 +1130,70 @@ fn open_source(sink: &mut Sink<'_>, doc: &Document) {
 
 #[cfg(test)]
 mod tests {
+
+    fn licence_of(card: &str) -> Option<(String, Option<bool>)> {
+        let x = extract("MODEL_CARD.md", card);
+        let lic = x.facts.iter().find(|f| f.id == "license")?;
+        let open = x
+            .facts
+            .iter()
+            .find(|f| f.id == "open_source")
+            .map(|f| f.value == Value::Bool(true));
+        Some((lic.value.to_string(), open))
+    }
+
+    /// Cards without metadata state their licence in the text; only a sentence about the
+    /// model (or its weights) with a known licence counts, never one about the code alone.
+    #[test]
+    fn licence_from_the_text() {
+        let card = "# Model Card\n\n## Model Details\n\nA model.\n\n";
+        let llama = format!(
+            "{card}**License:** A custom commercial license, the Llama 3.1 Community License, is available at: https://example.com/LICENSE\n"
+        );
+        assert_eq!(
+            licence_of(&llama),
+            Some(("Llama 3.1 Community License".into(), Some(false)))
+        );
+        let grok = format!(
+            "{card}## License\n\nThe code and associated weights in this release are licensed under the Apache 2.0 license.\n"
+        );
+        // A licence alone does not say the weights are published.
+        assert_eq!(licence_of(&grok), Some(("Apache 2.0".into(), None)));
+        let published = format!("{grok}\nThe weights are available on Hugging Face.\n");
+        assert_eq!(
+            licence_of(&published),
+            Some(("Apache 2.0".into(), Some(true)))
+        );
+        let library =
+            format!("{card}## License\n\nThis library is licensed under the Apache 2.0 License.\n");
+        assert_eq!(licence_of(&library), None);
+        let split = format!(
+            "{card}## License\n\nThis code repository is licensed under the MIT License. The use of the models is subject to the Model License.\n"
+        );
+        assert_eq!(licence_of(&split), None, "the MIT licence is the code's");
+        let both = format!(
+            "{card}## License\n\nThis code repository and the model weights are licensed under the MIT License.\n"
+        );
+        assert_eq!(licence_of(&both).map(|l| l.0), Some("MIT License".into()));
+        let rail = format!("{card}License: CreativeML Open RAIL++-M License\n");
+        assert_eq!(
+            licence_of(&rail),
+            Some(("CreativeML Open RAIL++-M License".into(), Some(false)))
+        );
+        let unnamed =
+            format!("{card}## License\n\nA custom commercial license is available on request.\n");
+        assert_eq!(licence_of(&unnamed), None);
+        // The metadata's licence wins; the text is not read for one.
+        let meta = format!(
+            "---\nlicense: mit\n---\n{card}## License\n\nThe model is under the Llama 2 Community License.\n"
+        );
+        assert_eq!(licence_of(&meta).map(|l| l.0), Some("mit".into()));
+        // Elsewhere in the card, a licence name is not a statement of the card's licence.
+        let elsewhere = format!(
+            "{card}## Training Data\n\nWe trained on text under the MIT License and other licences.\n"
+        );
+        assert_eq!(licence_of(&elsewhere), None);
+    }
     use super::*;
 
     fn get<'a>(x: &'a Extraction, id: &str) -> Option<&'a crate::facts::Fact> {
