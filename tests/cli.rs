@@ -410,6 +410,11 @@ fn a_rule_folder_extends_the_library_catalogue_and_the_signals() {
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         stdout(&o)
     };
+    // `rules test` runs the folder's signal examples with the default ones.
+    let pack_dir = pack.parent().and_then(Path::to_str).expect("utf-8");
+    let o = aiact(&["rules", "test", pack_dir]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("examples: 0 failed"), "{}", stdout(&o));
     let (plain, extended) = (audit(false), audit(true));
     assert!(
         plain.contains("torch") && !plain.contains("acme-faceprint"),
@@ -426,6 +431,18 @@ fn a_rule_folder_extends_the_library_catalogue_and_the_signals() {
     );
     assert!(extended.contains("torch"), "the defaults stay");
 
+    std::fs::write(
+        pack.join("signals.yaml"),
+        "signals:\n  - id: acme_gait\n    provision: annex3.1.a\n    pattern: '\\bgait recognition\\b'\n    tests:\n      hit: [gait identification]\n",
+    )
+    .expect("write");
+    let o = aiact(&["rules", "test", pack_dir]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("FAIL signal `acme_gait` should hit \"gait identification\""),
+        "{}",
+        stdout(&o)
+    );
     std::fs::write(
         pack.join("libraries.yaml"),
         "libraries:\n  - {name: acme-x, ecosystems: [pypi], category: fase}\n",

@@ -1,4 +1,4 @@
-use super::audit::load_pack;
+use super::audit::{load_pack, load_scan_patterns};
 use super::output;
 use super::{EXIT_ERROR, EXIT_GATE, EXIT_OK};
 use crate::decide::pack::{self, DateSpec, Pack, Rule, load};
@@ -77,7 +77,10 @@ pub fn run(cmd: RulesCommand) -> i32 {
         RulesCommand::Test { dir, only } => {
             let dirs: Vec<PathBuf> = dir.into_iter().collect();
             match load_pack(&dirs) {
-                Ok(p) => test(&p, only.as_deref()),
+                Ok(p) => match load_scan_patterns(&dirs) {
+                    Ok(()) => test(&p, only.as_deref()),
+                    Err(c) => c,
+                },
                 Err(c) => c,
             }
         }
@@ -326,11 +329,28 @@ fn test(p: &Pack, only: Option<&str>) -> i32 {
         summary.passed,
         summary.failures.len()
     );
+    // The prose signals' examples (the default ones and a folder's `evidence/signals.yaml`),
+    // unless only some rules were asked for.
+    let mut signal_failures = Vec::new();
+    if only.is_none() {
+        let signals = crate::extract::signals::default_signals();
+        let (failures, tried) = signals.example_failures();
+        for f in &failures {
+            let _ = writeln!(s, "FAIL {f}");
+        }
+        let _ = writeln!(
+            s,
+            "{} signals, {tried} examples: {} failed",
+            signals.defs.len(),
+            failures.len()
+        );
+        signal_failures = failures;
+    }
     let code = print_or_fail(&s);
     if code != EXIT_OK {
         return code;
     }
-    if summary.failures.is_empty() {
+    if summary.failures.is_empty() && signal_failures.is_empty() {
         EXIT_OK
     } else {
         EXIT_GATE

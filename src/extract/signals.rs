@@ -255,6 +255,36 @@ impl SignalSet {
         SignalSet { defs, prefilter }
     }
 
+    /// The `tests:` examples that do not hold (a `hit` the signal misses, a `miss` it
+    /// hits), and how many examples were tried.
+    pub fn example_failures(&self) -> (Vec<String>, usize) {
+        let hits = |text: &str, i: usize| self.scan(text).iter().any(|h| h.signal == i);
+        let mut failures = Vec::new();
+        let mut tried = 0;
+        for (i, d) in self.defs.iter().enumerate() {
+            if d.pattern.get().is_none() {
+                failures.push(format!(
+                    "signal `{}`: its pattern does not compile (too large)",
+                    d.id
+                ));
+                continue;
+            }
+            for h in &d.hits {
+                tried += 1;
+                if !hits(h, i) {
+                    failures.push(format!("signal `{}` should hit {h:?}", d.id));
+                }
+            }
+            for m in &d.misses {
+                tried += 1;
+                if hits(m, i) {
+                    failures.push(format!("signal `{}` should not hit {m:?}", d.id));
+                }
+            }
+        }
+        (failures, tried)
+    }
+
     /// Every guarded hit in a text.
     pub fn scan(&self, text: &str) -> Vec<Hit> {
         self.scan_among(text, &self.candidates(text))
@@ -405,13 +435,15 @@ mod tests {
                     p.source
                 );
             }
-            for h in &d.hits {
-                assert!(ids(h).contains(&d.id), "`{}` should hit {h:?}", d.id);
-            }
-            for m in &d.misses {
-                assert!(!ids(m).contains(&d.id), "`{}` should not hit {m:?}", d.id);
-            }
         }
+        let (failures, tried) = set.example_failures();
+        assert!(failures.is_empty(), "{failures:#?}");
+        assert!(tried > set.defs.len(), "{tried} examples");
+        // A failing example is reported, not passed over.
+        let mut broken = set.clone();
+        let hit = broken.defs[0].hits[0].clone();
+        broken.defs[0].misses.push(hit);
+        assert_eq!(broken.example_failures().0.len(), 1);
         let mut seen = std::collections::HashSet::new();
         assert!(
             set.defs.iter().all(|d| seen.insert(d.id.clone())),
