@@ -1,7 +1,8 @@
 //! The one place YAML is parsed. Everything else works on [`Node`], a tree that keeps the
 //! line and column of every value, so validation can point at file:line:column and
 //! collect every error in one pass. Keeping serde-saphyr behind this module keeps the
-//! choice of parser reversible.
+//! choice of parser reversible. build.rs compiles this file as well (to parse the embedded
+//! rule files at build time), so it uses nothing else of the crate.
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
