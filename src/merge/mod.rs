@@ -15,6 +15,7 @@ use crate::discover::{self, FoundFile};
 use crate::extract::{self, Extraction, SourceKind, Tree};
 use crate::facts::{FactSet, Value};
 use crate::report::EvidenceFile;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -93,9 +94,16 @@ pub fn read_all(
     (extractions, diags)
 }
 
-/// Whether a folder (`.` for the root) contains a relative path.
-fn owns(folder: &str, rel: &str) -> bool {
-    folder == "." || rel.strip_prefix(folder).is_some_and(|r| r.starts_with('/'))
+/// The system of the deepest folder above `rel` (up to the root, `.`) that has one.
+fn deepest(by_folder: &HashMap<String, usize>, rel: &str) -> Option<usize> {
+    let mut dir = rel;
+    while let Some(i) = dir.rfind('/') {
+        dir = &dir[..i];
+        if let Some(&s) = by_folder.get(dir) {
+            return Some(s);
+        }
+    }
+    by_folder.get(".").copied()
 }
 
 /// Whether an extraction describes a model well enough to stand as a system of its own.
@@ -130,41 +138,34 @@ pub fn merge(
     diags: &mut Vec<Diagnostic>,
     root_name: &str,
 ) -> Vec<EvidenceFile> {
-    let declared = systems.len();
-    // The owning manifest of a file: the deepest folder that contains it.
-    let owner = |systems: &[SystemEvidence], rel: &str, upto: usize| -> Option<usize> {
-        systems[..upto]
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| owns(&s.folder, rel))
-            .max_by_key(|(_, s)| {
-                if s.folder == "." {
-                    0
-                } else {
-                    s.folder.len() + 1
-                }
-            })
-            .map(|(i, _)| i)
-    };
+    // Systems by folder: the owner of a file is the deepest of its folders that has one, found
+    // by walking up from the file (a scan can hold hundreds of systems and thousands of files).
+    // Among manifests in one folder the last one owns, as before.
+    let mut manifest_at: HashMap<String, usize> = HashMap::new();
+    for (i, s) in systems.iter().enumerate() {
+        manifest_at.insert(s.folder.clone(), i);
+    }
+    let mut model_at: HashMap<String, usize> = HashMap::new();
     let mut assigned: Vec<Option<usize>> = Vec::with_capacity(extractions.len());
     // Pass 1: manifests own what is under them; model evidence outside them stands alone.
     for (rel, x) in &extractions {
-        let a = match owner(systems, rel, declared) {
+        let a = match deepest(&manifest_at, rel) {
             Some(i) => Some(i),
             None if is_model_evidence(x) => {
                 let folder = discover::folder_of(rel);
-                match systems[declared..].iter().position(|s| s.folder == folder) {
-                    Some(j) => Some(declared + j),
+                match model_at.get(&folder) {
+                    Some(&j) => Some(j),
                     None => {
                         systems.push(SystemEvidence {
                             name: model_name(rel, x),
-                            folder,
+                            folder: folder.clone(),
                             source: rel.clone(),
                             kind: Kind::Model,
                             description: String::new(),
                             facts: FactSet::new(),
                             evidence_paths: Vec::new(),
                         });
+                        model_at.insert(folder, systems.len() - 1);
                         Some(systems.len() - 1)
                     }
                 }
@@ -176,19 +177,7 @@ pub fn merge(
     // Pass 2: other evidence outside every manifest joins the nearest model system above it.
     for (k, (rel, _)) in extractions.iter().enumerate() {
         if assigned[k].is_none() {
-            assigned[k] = systems
-                .iter()
-                .enumerate()
-                .skip(declared)
-                .filter(|(_, s)| owns(&s.folder, rel))
-                .max_by_key(|(_, s)| {
-                    if s.folder == "." {
-                        0
-                    } else {
-                        s.folder.len() + 1
-                    }
-                })
-                .map(|(i, _)| i);
+            assigned[k] = deepest(&model_at, rel);
         }
     }
     // Pass 3: a repository with no manifest and no model card at its root, whose files still
@@ -321,9 +310,15 @@ mod tests {
     }
 
     #[test]
-    fn owns_is_by_folder_not_prefix() {
-        assert!(owns("a", "a/b.md"));
-        assert!(!owns("a", "ab/c.md"));
-        assert!(owns(".", "x.md"));
+    fn owners_are_by_folder_not_prefix_and_the_deepest_wins() {
+        let at: HashMap<String, usize> = [("a".to_string(), 1), ("a/b".to_string(), 2)].into();
+        assert_eq!(deepest(&at, "a/x.md"), Some(1));
+        assert_eq!(deepest(&at, "a/b/c/x.md"), Some(2));
+        assert_eq!(deepest(&at, "ab/c.md"), None);
+        assert_eq!(deepest(&at, "x.md"), None);
+        let with_root: HashMap<String, usize> = [(".".to_string(), 0), ("a".to_string(), 1)].into();
+        assert_eq!(deepest(&with_root, "x.md"), Some(0));
+        assert_eq!(deepest(&with_root, "ab/c.md"), Some(0));
+        assert_eq!(deepest(&with_root, "a/c.md"), Some(1));
     }
 }
