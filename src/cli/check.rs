@@ -88,6 +88,7 @@ pub fn run(args: CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
+    crate::timings::begin();
     let waiver_list = match waiver_file(&args) {
         Some(p) => match read_waivers(&p) {
             Ok(w) => w,
@@ -108,9 +109,11 @@ pub fn run(args: CheckArgs) -> i32 {
             Err(code) => return code,
         };
     let mut rep = audit::run_walked(&args.path, walked, &pack, &catalogue, &opts, &scan);
+    crate::timings::mark("evidence checked");
     waivers::apply(&mut rep, &waiver_list);
     let gate = policy::evaluate(&rep, &policy);
     rep.gate = Some(gate.clone());
+    crate::timings::mark("waivers applied, gate decided");
 
     let has_errors = rep.diagnostics.iter().any(|d| d.is_error());
     output::print_diagnostics_by_position(&rep.diagnostics);
@@ -146,6 +149,7 @@ pub fn run(args: CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     }
+    crate::timings::mark("report written");
     if report_on_stdout {
         let colour = terminal::use_colour(std::io::stderr().is_terminal());
         eprint!("{}", terminal::render(&rep, &gate, colour));
