@@ -134,6 +134,18 @@ impl Default for ScanOptions {
     }
 }
 
+impl ScanOptions {
+    /// A scan run from the command line: the given size cap, progress on a terminal, answers
+    /// files read.
+    pub fn for_command(max_file_size: u64) -> Self {
+        ScanOptions {
+            max_file_size,
+            progress: true,
+            ..ScanOptions::default()
+        }
+    }
+}
+
 /// Everything read from the tree, before the decision.
 #[derive(Debug, Default)]
 pub struct Gathered {

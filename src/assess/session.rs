@@ -265,17 +265,22 @@ mod tests {
         Value::List(vec![r.into()])
     }
 
-    #[test]
-    fn answering_no_to_everything_ends() {
-        let pack = default_pack().unwrap_or_else(|e| panic!("{e:?}"));
+    /// A provider on the EU market, nothing else answered, as of 2026-12-01.
+    fn provider_session(pack: &Pack) -> Session<'_> {
         let as_of = jiff::civil::date(2026, 12, 1);
-        let mut s = Session::new(
-            &pack,
+        Session::new(
+            pack,
             pack.default_law(as_of),
             as_of,
             system(&[("role", role("provider")), ("eu_market", Value::Bool(true))]),
             answers::FILE_NAME.into(),
-        );
+        )
+    }
+
+    #[test]
+    fn answering_no_to_everything_ends() {
+        let pack = default_pack().unwrap_or_else(|e| panic!("{e:?}"));
+        let mut s = provider_session(&pack);
         let mut n = 0;
         loop {
             let out = s.outcome();
@@ -337,14 +342,7 @@ mod tests {
     #[test]
     fn changing_an_umbrella_sets_its_parts_aside() {
         let pack = default_pack().unwrap_or_else(|e| panic!("{e:?}"));
-        let as_of = jiff::civil::date(2026, 12, 1);
-        let mut s = Session::new(
-            &pack,
-            pack.default_law(as_of),
-            as_of,
-            system(&[("role", role("provider")), ("eu_market", Value::Bool(true))]),
-            answers::FILE_NAME.into(),
-        );
+        let mut s = provider_session(&pack);
         s.answer("art3.1", Value::Bool(false));
         s.answer("art3.1.e1", Value::Bool(true));
         assert_eq!(s.answers().len(), 2);

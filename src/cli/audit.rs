@@ -91,7 +91,8 @@ pub struct LawArgs {
     #[arg(long, value_enum)]
     pub law: Option<LawArg>,
     /// Add a rule pack folder (repeatable); its rules override the default pack's by id, its
-    /// evidence/checks.yaml the evidence kinds by id.
+    /// evidence/checks.yaml the evidence kinds by id, and its evidence/libraries.yaml and
+    /// evidence/signals.yaml extend what the scanners look for.
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
 }
@@ -183,12 +184,7 @@ pub fn run(args: AuditArgs) -> i32 {
     };
     crate::timings::begin();
     let opts = args.law_args.audit_options();
-    let scan = audit::ScanOptions {
-        max_file_size: args.max_file_size,
-        progress: true,
-        threads: 0,
-        answers: true,
-    };
+    let scan = audit::ScanOptions::for_command(args.max_file_size);
     let (pack, catalogue, walked) =
         match load_while_walking(&args.law_args.rules, &args.path, &scan) {
             Ok(loaded) => loaded,

@@ -97,12 +97,7 @@ pub fn run(args: CheckArgs) -> i32 {
         None => Vec::new(),
     };
     let opts = args.law_args.audit_options();
-    let scan = audit::ScanOptions {
-        max_file_size: args.max_file_size,
-        progress: true,
-        threads: 0,
-        answers: true,
-    };
+    let scan = audit::ScanOptions::for_command(args.max_file_size);
     let (pack, catalogue, walked) =
         match load_while_walking(&args.law_args.rules, &args.path, &scan) {
             Ok(loaded) => loaded,

@@ -44,7 +44,8 @@ pub enum RulesCommand {
         /// The pack folder (loaded on top of the default pack).
         dir: PathBuf,
     },
-    /// Run the test cases that rules carry (default pack, plus DIR if given). Exit 1 if any fails.
+    /// Run the test cases that rules carry and the prose signals' examples (default pack, plus
+    /// DIR if given). Exit 1 if any fails.
     #[command(
         after_help = "Examples:\n  aiact rules test\n  aiact rules test ./our-policy\n  aiact rules test --only annex3"
     )]

@@ -756,19 +756,14 @@ fn read_quantities(sink: &mut Sink<'_>, doc: &Document, is_card: bool) {
         "; this file does not look like a model card, so the figure is a signal to confirm, not a fact"
     };
     if let Some((best, others)) = largest(&found[0]) {
-        let f = sink.fact(
+        stated(
+            sink,
             "parameters",
-            Value::Number(best.value),
+            best,
+            &others,
             origin,
-            best.offset,
-            &best.text,
-        );
-        note(
-            f,
-            format!(
-                "parameter count stated in the text{}{doubt}",
-                several(&others)
-            ),
+            "parameter count",
+            doubt,
         );
         sink.summary.push(format!(
             "parameters: {}{}",
@@ -777,19 +772,14 @@ fn read_quantities(sink: &mut Sink<'_>, doc: &Document, is_card: bool) {
         ));
     }
     if let Some((best, others)) = largest(&found[1]) {
-        let f = sink.fact(
+        stated(
+            sink,
             "training_tokens",
-            Value::Number(best.value),
+            best,
+            &others,
             origin,
-            best.offset,
-            &best.text,
-        );
-        note(
-            f,
-            format!(
-                "training tokens stated in the text{}{doubt}",
-                several(&others)
-            ),
+            "training tokens",
+            doubt,
         );
         sink.summary.push(format!(
             "training tokens: {}{}",
@@ -799,19 +789,14 @@ fn read_quantities(sink: &mut Sink<'_>, doc: &Document, is_card: bool) {
     }
     let stated_flops = largest(&found[2]);
     if let Some((best, others)) = &stated_flops {
-        let f = sink.fact(
+        stated(
+            sink,
             "training_flops",
-            Value::Number(best.value),
+            best,
+            others,
             origin,
-            best.offset,
-            &best.text,
-        );
-        note(
-            f,
-            format!(
-                "training compute stated in the text{}{doubt}",
-                several(others)
-            ),
+            "training compute",
+            doubt,
         );
         sink.summary.push(format!(
             "training compute: {} FLOP",
@@ -947,6 +932,29 @@ fn table_outputs(sink: &mut Sink<'_>, doc: &Document, is_card: bool) {
 }
 
 /// The largest value, and the distinct other values (a family card lists several models).
+/// A figure the text states, as a fact whose note says so (and lists the other figures).
+fn stated(
+    sink: &mut Sink<'_>,
+    id: &str,
+    best: &Found,
+    others: &[f64],
+    origin: Origin,
+    what: &str,
+    doubt: &str,
+) {
+    let f = sink.fact(
+        id,
+        Value::Number(best.value),
+        origin,
+        best.offset,
+        &best.text,
+    );
+    note(
+        f,
+        format!("{what} stated in the text{}{doubt}", several(others)),
+    );
+}
+
 fn largest(v: &[Found]) -> Option<(&Found, Vec<f64>)> {
     let best = v.iter().fold(None::<&Found>, |b, f| match b {
         Some(b) if b.value >= f.value => Some(b),
@@ -1146,53 +1154,52 @@ mod tests {
     /// model (or its weights) with a known licence counts, never one about the code alone.
     #[test]
     fn licence_from_the_text() {
+        /// The licence read, and `open_source` if it was inferred.
+        type Read = (&'static str, Option<bool>);
         let card = "# Model Card\n\n## Model Details\n\nA model.\n\n";
-        let llama = format!(
-            "{card}**License:** A custom commercial license, the Llama 3.1 Community License, is available at: https://example.com/LICENSE\n"
-        );
-        assert_eq!(
-            licence_of(&llama),
-            Some(("Llama 3.1 Community License".into(), Some(false)))
-        );
-        let grok = format!(
-            "{card}## License\n\nThe code and associated weights in this release are licensed under the Apache 2.0 license.\n"
-        );
-        // A licence alone does not say the weights are published.
-        assert_eq!(licence_of(&grok), Some(("Apache 2.0".into(), None)));
-        let published = format!("{grok}\nThe weights are available on Hugging Face.\n");
-        assert_eq!(
-            licence_of(&published),
-            Some(("Apache 2.0".into(), Some(true)))
-        );
-        let library =
-            format!("{card}## License\n\nThis library is licensed under the Apache 2.0 License.\n");
-        assert_eq!(licence_of(&library), None);
-        let split = format!(
-            "{card}## License\n\nThis code repository is licensed under the MIT License. The use of the models is subject to the Model License.\n"
-        );
-        assert_eq!(licence_of(&split), None, "the MIT licence is the code's");
-        let both = format!(
-            "{card}## License\n\nThis code repository and the model weights are licensed under the MIT License.\n"
-        );
-        assert_eq!(licence_of(&both).map(|l| l.0), Some("MIT License".into()));
-        let rail = format!("{card}License: CreativeML Open RAIL++-M License\n");
-        assert_eq!(
-            licence_of(&rail),
-            Some(("CreativeML Open RAIL++-M License".into(), Some(false)))
-        );
-        let unnamed =
-            format!("{card}## License\n\nA custom commercial license is available on request.\n");
-        assert_eq!(licence_of(&unnamed), None);
+        let grok = "## License\n\nThe code and associated weights in this release are licensed under the Apache 2.0 license.\n";
+        let llama = "**License:** A custom commercial license, the Llama 3.1 Community License, is available at: https://example.com/LICENSE\n";
+        // (what the card says after its details, the licence read, open_source if inferred)
+        let cases: &[(String, Option<Read>)] = &[
+            (llama.into(), Some(("Llama 3.1 Community License", Some(false)))),
+            // A licence alone does not say the weights are published.
+            (grok.into(), Some(("Apache 2.0", None))),
+            (
+                format!("{grok}\nThe weights are available on Hugging Face.\n"),
+                Some(("Apache 2.0", Some(true))),
+            ),
+            (
+                "License: CreativeML Open RAIL++-M License\n".into(),
+                Some(("CreativeML Open RAIL++-M License", Some(false))),
+            ),
+            (
+                "## License\n\nThis code repository and the model weights are licensed under the MIT License.\n".into(),
+                Some(("MIT License", None)),
+            ),
+            // The code's licence is not the model's.
+            ("## License\n\nThis library is licensed under the Apache 2.0 License.\n".into(), None),
+            (
+                "## License\n\nThis code repository is licensed under the MIT License. The use of the models is subject to the Model License.\n".into(),
+                None,
+            ),
+            // A licence not named is not guessed.
+            ("## License\n\nA custom commercial license is available on request.\n".into(), None),
+            // Elsewhere in the card, a licence name is not a statement of the card's licence.
+            (
+                "## Training Data\n\nWe trained on text under the MIT License and other licences.\n".into(),
+                None,
+            ),
+        ];
+        for (text, want) in cases {
+            let got = licence_of(&format!("{card}{text}"));
+            let want = want.map(|(l, open)| (l.to_string(), open));
+            assert_eq!(got, want, "{text}");
+        }
         // The metadata's licence wins; the text is not read for one.
         let meta = format!(
             "---\nlicense: mit\n---\n{card}## License\n\nThe model is under the Llama 2 Community License.\n"
         );
         assert_eq!(licence_of(&meta).map(|l| l.0), Some("mit".into()));
-        // Elsewhere in the card, a licence name is not a statement of the card's licence.
-        let elsewhere = format!(
-            "{card}## Training Data\n\nWe trained on text under the MIT License and other licences.\n"
-        );
-        assert_eq!(licence_of(&elsewhere), None);
     }
     use super::*;
 

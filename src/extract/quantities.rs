@@ -27,6 +27,18 @@ pub struct Quantity {
     pub end: usize,
 }
 
+impl Quantity {
+    /// A figure of `kind` where `m` matched.
+    fn at(kind: Kind, value: f64, m: &regex::Match<'_>) -> Quantity {
+        Quantity {
+            kind,
+            value,
+            start: m.start(),
+            end: m.end(),
+        }
+    }
+}
+
 const NUM: &str = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)";
 const SCALE: &str =
     r"(?P<scale>thousand|million|billion|trillion|mn|bn|[KkMBbTG](?-u:\b)|万亿|千亿|百亿|亿|万)";
@@ -180,22 +192,12 @@ pub fn parameters(text: &str) -> Vec<Quantity> {
         if !has_scale && v < 1e5 {
             continue;
         }
-        out.push(Quantity {
-            kind: Kind::Parameters,
-            value: v,
-            start: m.start(),
-            end: m.end(),
-        });
+        out.push(Quantity::at(Kind::Parameters, v, &m));
     }
     for c in PARAMS_LABEL.captures_iter(text) {
         let Some(m) = c.get(0) else { continue };
         if let Some(v) = scaled(&c) {
-            out.push(Quantity {
-                kind: Kind::Parameters,
-                value: v,
-                start: m.start(),
-                end: m.end(),
-            });
+            out.push(Quantity::at(Kind::Parameters, v, &m));
         }
     }
     out
@@ -237,12 +239,7 @@ pub fn training_tokens(text: &str, context: &str) -> Vec<Quantity> {
         if NOT_TRAINING.is_match(&text[lo..hi]) {
             continue;
         }
-        out.push(Quantity {
-            kind: Kind::TrainingTokens,
-            value: v,
-            start: m.start(),
-            end: m.end(),
-        });
+        out.push(Quantity::at(Kind::TrainingTokens, v, &m));
     }
     out
 }
@@ -264,12 +261,7 @@ pub fn training_flops(text: &str) -> Vec<Quantity> {
         };
         // Below 10^15 it is a rate or a per-token figure, not a training run.
         if e >= 15 {
-            out.push(Quantity {
-                kind: Kind::TrainingFlops,
-                value: n * 10f64.powi(e),
-                start: m.start(),
-                end: m.end(),
-            });
+            out.push(Quantity::at(Kind::TrainingFlops, n * 10f64.powi(e), &m));
         }
     }
     out
@@ -297,23 +289,13 @@ pub fn gpu_hours(text: &str) -> Vec<Quantity> {
             continue;
         }
         if let Some(v) = scaled(&c) {
-            out.push(Quantity {
-                kind: Kind::GpuHours,
-                value: v,
-                start: m.start(),
-                end: m.end(),
-            });
+            out.push(Quantity::at(Kind::GpuHours, v, &m));
         }
     }
     for c in HOURS_USED.captures_iter(text) {
         let Some(m) = c.get(0) else { continue };
         if let Some(v) = scaled(&c) {
-            out.push(Quantity {
-                kind: Kind::GpuHours,
-                value: v,
-                start: m.start(),
-                end: m.end(),
-            });
+            out.push(Quantity::at(Kind::GpuHours, v, &m));
         }
     }
     out

@@ -162,19 +162,7 @@ fn field(sink: &mut Sink<'_>, e: &JNode, key: &str, id: &str) -> Option<usize> {
 }
 
 fn ai_package(sink: &mut Sink<'_>, e: &JNode, licence: Option<String>) {
-    let name = e
-        .get("name")
-        .and_then(JNode::as_str)
-        .unwrap_or("(unnamed)")
-        .to_string();
-    let at = key_offset(e, "name").unwrap_or(e.offset);
-    sink.fact(
-        "spdx.ai_package",
-        Value::Str(name.clone()),
-        Origin::Extracted,
-        at,
-        &format!("ai_AIPackage {name}"),
-    );
+    let (name, at) = package_fact(sink, e, "spdx.ai_package", "ai_AIPackage");
     for (key, id) in [
         ("ai_domain", "spdx.domain"),
         ("ai_autonomyType", "spdx.autonomy_type"),
@@ -300,7 +288,9 @@ fn ai_package(sink: &mut Sink<'_>, e: &JNode, licence: Option<String>) {
     sink.summary.push(format!("AI package {name}"));
 }
 
-fn dataset(sink: &mut Sink<'_>, e: &JNode, licence: Option<String>) {
+/// The fact that a package element is there, named, at its `name` key; returns the name and
+/// that offset (the package's other facts without a key of their own point there too).
+fn package_fact(sink: &mut Sink<'_>, e: &JNode, id: &str, element: &str) -> (String, usize) {
     let name = e
         .get("name")
         .and_then(JNode::as_str)
@@ -308,12 +298,17 @@ fn dataset(sink: &mut Sink<'_>, e: &JNode, licence: Option<String>) {
         .to_string();
     let at = key_offset(e, "name").unwrap_or(e.offset);
     sink.fact(
-        "spdx.dataset",
+        id,
         Value::Str(name.clone()),
         Origin::Extracted,
         at,
-        &format!("dataset_DatasetPackage {name}"),
+        &format!("{element} {name}"),
     );
+    (name, at)
+}
+
+fn dataset(sink: &mut Sink<'_>, e: &JNode, licence: Option<String>) {
+    let (name, at) = package_fact(sink, e, "spdx.dataset", "dataset_DatasetPackage");
     for (key, id) in [
         ("dataset_datasetType", "spdx.dataset_type"),
         (

@@ -70,6 +70,18 @@ pub struct Dependency {
     pub ecosystem: Ecosystem,
 }
 
+impl Dependency {
+    /// A PyPI package named by a TOML key (Pipfile, Poetry): the key is the whole entry.
+    pub fn pypi_key(name: &str, offset: usize) -> Dependency {
+        Dependency {
+            name: name.to_string(),
+            spec: name.to_string(),
+            offset,
+            ecosystem: Ecosystem::Pypi,
+        }
+    }
+}
+
 /// The format of a manifest, from its file name.
 pub fn manifest_format(rel_path: &str) -> Option<Format> {
     // Compared without lowercasing copies: this runs on every candidate file of a tree.

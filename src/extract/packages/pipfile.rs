@@ -1,7 +1,7 @@
 //! Pipfile (pipenv): `[packages]` and `[dev-packages]`.
 
 use super::tomlx::{entries, table};
-use super::{Dependency, Ecosystem, parse_toml};
+use super::{Dependency, parse_toml};
 use crate::extract::Sink;
 
 pub fn parse(sink: &mut Sink<'_>, text: &str) -> Vec<Dependency> {
@@ -12,12 +12,7 @@ pub fn parse(sink: &mut Sink<'_>, text: &str) -> Vec<Dependency> {
     for section in ["packages", "dev-packages"] {
         if let Some(t) = table(doc.get_ref(), section) {
             for (name, offset, _) in entries(t) {
-                deps.push(Dependency {
-                    name: name.to_string(),
-                    spec: name.to_string(),
-                    offset,
-                    ecosystem: Ecosystem::Pypi,
-                });
+                deps.push(Dependency::pypi_key(name, offset));
             }
         }
     }

@@ -54,12 +54,7 @@ pub fn parse(sink: &mut Sink<'_>, text: &str) -> Vec<Dependency> {
                 if name.eq_ignore_ascii_case("python") {
                     continue;
                 }
-                deps.push(Dependency {
-                    name: name.to_string(),
-                    spec: name.to_string(),
-                    offset,
-                    ecosystem: Ecosystem::Pypi,
-                });
+                deps.push(Dependency::pypi_key(name, offset));
             }
         }
     }
