@@ -465,3 +465,45 @@ fn a_rule_folder_extends_the_library_catalogue_and_the_signals() {
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
 }
+
+/// `AIACT_TIMINGS` prints each stage's time and peak memory on stderr, and only when set; the
+/// report on stdout is the same either way.
+#[test]
+fn timings_go_to_stderr_only_when_asked() {
+    let args = [
+        "audit",
+        "fixtures/hirerank",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-12-01",
+    ];
+    let plain = aiact(&args);
+    let timed = Command::new(env!("CARGO_BIN_EXE_aiact"))
+        .args(args)
+        .current_dir(root())
+        .env("AIACT_TIMINGS", "1")
+        .output()
+        .expect("run aiact");
+    assert_eq!(plain.status.code(), Some(0));
+    assert_eq!(timed.status.code(), Some(0));
+    assert!(
+        !stderr(&plain).contains("aiact: timing"),
+        "{}",
+        stderr(&plain)
+    );
+    let err = stderr(&timed);
+    for stage in [
+        "tree walked",
+        "systems decided",
+        "evidence checked",
+        "report written",
+    ] {
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with("aiact: timing") && l.ends_with(stage)),
+            "{stage}: {err}"
+        );
+    }
+    assert_eq!(plain.stdout, timed.stdout);
+}
